@@ -1,0 +1,106 @@
+"""The bureau intranet: create_app builds the Flask application."""
+from pathlib import Path
+
+from flask import Flask, request
+
+from app.config import load_settings
+from app.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.update(load_settings(app.instance_path))
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from app import database  # noqa: F401  (SQLite pragmas and transaction mode)
+    from app.i18n import select_locale, select_timezone
+    from app.main.errors import register_error_handlers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+
+    _import_models()
+    _register_blueprints(app)
+    _register_hooks(app)
+    register_error_handlers(app)
+    _register_commands(app)
+    return app
+
+
+def _import_models() -> None:
+    """Import every model so that metadata (and Alembic) sees the whole schema."""
+    from app.admin import models as _admin  # noqa: F401
+    from app.audit import models as _audit  # noqa: F401
+    from app.auth import models as _auth  # noqa: F401
+    from app.files import models as _files  # noqa: F401
+    from app.notices import models as _notices  # noqa: F401
+    from app.receipts import models as _receipts  # noqa: F401
+    from app.rosters import models as _rosters  # noqa: F401
+    from app.tasks import models as _tasks  # noqa: F401
+    from app.units import models as _units  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.main.routes import bp as main_bp
+    from app.units.routes import bp as units_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(units_bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from app.auth.access import enforce_access
+    from app.database import reset_write_intent, set_write_intent
+    from app.i18n import template_helpers
+
+    @app.before_request
+    def _write_intent():
+        # SQLite: a request that may write takes the write lock when its first
+        # transaction begins (see app/database.py).
+        request.environ["app.write_intent"] = set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    app.before_request(enforce_access)
+
+    @app.teardown_request
+    def _end_write_intent(exc=None):
+        token = request.environ.pop("app.write_intent", None)
+        if token is not None:
+            reset_write_intent(token)
+
+    @app.after_request
+    def _headers(response):
+        # Pages and fragments share URLs: caches must keep them apart.
+        response.vary.add("HX-Request")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    app.context_processor(template_helpers)
+
+
+def _register_commands(app: Flask) -> None:
+    from app.demo.commands import demo_cli
+
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,1 @@
+"""Administration home and site settings."""

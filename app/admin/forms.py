@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.core.forms import options
+from app.core.validators import DocumentSafe
+
+
+class SettingsForm(FlaskForm):
+    # Never trimmed or normalised: the letters' forms depend on U+202F and U+180B–U+180F.
+    organ_name_mn = TextAreaField(
+        _l("The bureau's name in Mongolian script (as on the seal)"),
+        validators=[DataRequired(), Length(max=500), DocumentSafe()],
+    )
+    organ_name_mn_confirmed = BooleanField(_l("Checked against the seal by a reader of Mongolian"))
+    header_order = RadioField(
+        _l("Order of the two scripts in the document header"),
+        choices=options([("zh_first", _l("Chinese first, then Mongolian")), ("mn_first", _l("Mongolian first, then Chinese"))]),
+    )

@@ -1,0 +1,1 @@
+"""The audit log: record() adds an event to the current transaction."""

@@ -1,0 +1,76 @@
+"""One mechanism for who may call which route.
+
+Every view declares its audience with one of the decorators below; a
+``before_request`` hook enforces it. A view that declares nothing is refused for
+everyone (and the authorisation test fails), so a new route cannot slip through
+unprotected. Object-level rules (a clerk sees only its own unit's rows) live in the
+services' queries, which take the user as an argument.
+"""
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from app.auth.models import BUREAU_ROLES, Role
+from app.extensions import login_manager
+
+PUBLIC = "public"
+ANY_USER = "any_user"
+
+
+def _mark(view, audience):
+    view.access = audience
+    return view
+
+
+def public(view):
+    """Anyone, logged in or not (login page, health check)."""
+    return _mark(view, PUBLIC)
+
+
+def login_required(view):
+    """Any logged-in user; the view or its service decides what they see."""
+    return _mark(view, ANY_USER)
+
+
+def roles_required(*roles: Role):
+    """Logged-in users holding at least one of the roles."""
+    allowed = frozenset(Role(r) for r in roles)
+
+    def decorator(view):
+        return _mark(view, allowed)
+
+    return decorator
+
+
+def bureau_required(view):
+    """Anyone working for the bureau (every role but clerk)."""
+    return _mark(view, BUREAU_ROLES)
+
+
+def audience_of(endpoint: str):
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    # Flask's static route and blueprint static folders serve public files.
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return PUBLIC
+    return getattr(view, "access", None)
+
+
+def enforce_access():
+    """before_request: apply the view's declared audience."""
+    if request.endpoint is None:  # 404 and 405 are answered by Flask itself
+        return None
+    audience = audience_of(request.endpoint)
+    if audience is None:
+        current_app.logger.error("route %s declares no access rule: refused", request.endpoint)
+        abort(403)
+    if audience == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if audience == ANY_USER:
+        return None
+    if not (current_user.roles & audience):
+        abort(403)
+    return None
+

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.time import utcnow
+from app.core.types import UTCDateTime
+from app.extensions import db
+from app.units.models import Unit
+
+
+class Role(str, enum.Enum):
+    admin = "admin"
+    secretary = "secretary"
+    reviewer = "reviewer"
+    signer = "signer"
+    staff = "staff"
+    clerk = "clerk"
+    translator = "translator"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.admin: _l("Administrator"),
+    Role.secretary: _l("Secretary (drafting and issuing)"),
+    Role.reviewer: _l("Reviewer (核稿)"),
+    Role.signer: _l("Signer (签发)"),
+    Role.staff: _l("Bureau staff"),
+    Role.clerk: _l("Unit clerk (收文员)"),
+    Role.translator: _l("Translator"),
+}
+
+# Roles of people who work for the bureau itself; everyone else sees only their unit.
+BUREAU_ROLES = frozenset({Role.admin, Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.translator})
+
+# werkzeug's scrypt: memory-hard, the current default of werkzeug.security.
+PASSWORD_METHOD = "scrypt"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+    def __repr__(self) -> str:
+        return f"<UserRole {self.user_id} {self.role}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str | None] = mapped_column(String(20))
+    is_active_account: Mapped[bool] = mapped_column("is_active", Boolean, default=True, server_default=true())
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined")
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
+    )
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+    # Flask-Login reads is_active; the column is named is_active in the table.
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_account
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(row.role) for row in self.role_rows)
+
+    def set_roles(self, roles) -> None:
+        wanted = {Role(r).value for r in roles}
+        self.role_rows = [row for row in self.role_rows if row.role in wanted]
+        have = {row.role for row in self.role_rows}
+        for role in sorted(wanted - have):
+            self.role_rows.append(UserRole(role=role))
+
+    def has_role(self, *roles: Role | str) -> bool:
+        mine = {r.value for r in self.roles}
+        return any(Role(r).value in mine for r in roles)
+
+    @property
+    def is_bureau_user(self) -> bool:
+        return bool(self.roles & BUREAU_ROLES)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

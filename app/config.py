@@ -1,0 +1,72 @@
+"""Settings, read from the environment once at start-up.
+
+APP_ENV chooses the defaults: "development" (make run), "production" (the default,
+so that a forgotten variable never weakens a real deployment) or "testing".
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path, env: str) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "testing":
+        return secrets.token_hex(32)
+    if env == "production":
+        raise RuntimeError(
+            "SECRET_KEY is not set. In production set it in the environment "
+            "(for example: export SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))'))."
+        )
+    # Development and tests: keep one generated key in instance/ so that sessions
+    # survive a restart of the development server.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(instance_path: str) -> dict:
+    """Return the Flask config dict for this process."""
+    instance = Path(instance_path)
+    env = os.environ.get("APP_ENV", "production").strip().lower()
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'intranet.db'}"
+    if database_url.startswith("postgres://"):
+        # The scheme some tools still print; SQLAlchemy 2 only knows postgresql://.
+        database_url = "postgresql://" + database_url[len("postgres://"):]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+
+    return {
+        "APP_ENV": env,
+        "SECRET_KEY": _secret_key(instance, env),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env != "development"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env != "development"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        "FILES_DIR": os.environ.get("FILES_DIR") or str(instance / "files"),
+        "SOFFICE": os.environ.get("SOFFICE", ""),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "noreply@localhost"),
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_LOCK_SECONDS": int(os.environ.get("LOGIN_LOCK_SECONDS", 15 * 60)),
+    }

@@ -1,0 +1,16 @@
+"""Form pieces shared by every feature."""
+from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+def options(pairs) -> list[SelectChoice]:
+    """[(value, label), ...] as WTForms' choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (roles, units of a group)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

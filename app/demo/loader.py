@@ -1,0 +1,234 @@
+"""Turn the seed data into rows. Every step is get-or-create: loading twice changes nothing."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from app.admin.services import DEFAULT_ORGAN_NAME_MN
+from app.auth.models import PASSWORD_METHOD, Role, User
+from app.demo import seed_data as seed
+from app.extensions import db
+from app.notices.models import DocumentSeries, Notice, NoticeDocument, NoticeEvent, NoticeStatus
+from app.notices.services import addressee_line, set_next_serial
+from app.receipts.services import distribute
+from app.rosters.models import LeadingGroup, Membership
+from app.tasks.models import Assignment, Pairing, Task, pairing_schools
+from app.units.models import Unit, UnitGroup
+
+DEFAULT_PASSWORD = "wuhai-demo"
+CHINA = timezone(timedelta(hours=8))
+
+# The bureau's own accounts: (username, display name, unit code, roles).
+BUREAU_ACCOUNTS = [
+    ("admin", "系统管理员", "office", [Role.admin]),
+    ("secretary", "李秘书", "office", [Role.secretary]),
+    ("reviewer", "王主任", "office", [Role.reviewer]),
+    ("signer", "董跃飞", "bureau", [Role.signer]),
+    ("staff", "赵科员", "basic_education", [Role.staff]),
+    ("translator", "巴特尔", "office", [Role.translator]),
+]
+
+
+def item_title(item: str) -> str:
+    """A short title for a sub-item: its first sentence without the 一是 marker, or its first clause."""
+    text = re.sub(r"^[一二三四五六七八九十]+是", "", item)
+    sentence = text.split("。", 1)[0]
+    if len(sentence) > 40:
+        sentence = sentence.split("，", 1)[0]
+    return sentence
+
+
+class Loader:
+    def __init__(self, password: str):
+        # One hash for every demo account: scrypt is slow on purpose, and these are demo logins.
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.units: dict[str, Unit] = {}
+
+    # Units and groups
+
+    def unit(self, spec: dict, order: int) -> Unit:
+        unit = db.session.scalar(select(Unit).where(Unit.code == spec["code"]))
+        if unit is None:
+            parent = self.units.get(spec.get("parent")) if spec.get("parent") else None
+            unit = Unit(
+                code=spec["code"],
+                name=spec["name"],
+                short_name=spec.get("short_name"),
+                kind=spec["kind"],
+                school_level=spec.get("level"),
+                parent=parent,
+                sort_order=order,
+            )
+            if spec["code"] == seed.BUREAU["code"]:
+                unit.name_mn = DEFAULT_ORGAN_NAME_MN
+            db.session.add(unit)
+            db.session.flush()
+        self.units[unit.code] = unit
+        return unit
+
+    def load_units(self) -> None:
+        specs = [seed.BUREAU, *seed.SECTIONS, *seed.DISTRICT_BUREAUS, *seed.SCHOOLS, *seed.DIRECT_UNITS]
+        for order, spec in enumerate(specs, start=1):
+            self.unit(spec, order * 10)
+
+    def load_groups(self) -> dict[str, UnitGroup]:
+        groups = {}
+        for order, spec in enumerate(seed.GROUPS, start=1):
+            group = db.session.scalar(select(UnitGroup).where(UnitGroup.name == spec["name"]))
+            if group is None:
+                rule = spec["rule"]
+                parent = self.units[rule["parent"]] if rule.get("parent") else None
+                group = UnitGroup(name=spec["name"], sort_order=order * 10, rule_kinds=list(rule["kinds"]),
+                                  rule_parent=parent)
+                db.session.add(group)
+                db.session.flush()
+            groups[group.name] = group
+        return groups
+
+    # Accounts
+
+    def account(self, username: str, display_name: str, unit: Unit, roles) -> User:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, display_name=display_name, unit=unit, password_hash=self.password_hash)
+            user.set_roles(roles)
+            db.session.add(user)
+            db.session.flush()
+        return user
+
+    def load_accounts(self) -> dict[str, User]:
+        users = {}
+        for username, display_name, unit_code, roles in BUREAU_ACCOUNTS:
+            users[username] = self.account(username, display_name, self.units[unit_code], roles)
+        for unit in self.units.values():
+            if unit.kind in ("school", "district_bureau", "direct_unit", "section"):
+                self.account(f"clerk_{unit.code}", f"{unit.display_name}收文员", unit, [Role.clerk])
+        return users
+
+    # The notice
+
+    def load_notice(self, groups: dict[str, UnitGroup], users: dict[str, User]) -> Notice:
+        spec = seed.NOTICE
+        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == spec["series"]))
+        if series is None:
+            series = DocumentSeries(organ_code=spec["series"], name="乌海市教育局发文", unit=self.units["bureau"],
+                                    header_mark="乌海市教育局文件")
+            db.session.add(series)
+            db.session.flush()
+        notice = db.session.scalar(
+            select(Notice).where(Notice.series_id == series.id, Notice.year == spec["year"],
+                                 Notice.serial == spec["serial"])
+        )
+        if notice is not None:
+            return notice
+        picks = [{"group": groups[name].id} for name in spec["addressee_groups"]]
+        signed_on = date.fromisoformat(spec["signed_on"])
+        notice = Notice(
+            series=series, year=spec["year"], serial=spec["serial"], kind=spec["kind"], title=spec["title"],
+            addressees=picks, addressee_text=addressee_line(picks), cc=[], cc_text=spec["cc"],
+            body=spec["cover_text"], signature_organ=spec["signature_organ"], signed_on=signed_on,
+            note=spec["note"], imprint_organ=spec["imprint_organ"],
+            imprinted_on=date.fromisoformat(spec["imprinted_on"]), author=users["secretary"],
+            status=NoticeStatus.issued.value,
+        )
+        notice.documents = [NoticeDocument(position=i, title=d["title"], body=d["body"])
+                            for i, d in enumerate(spec["documents"])]
+        # The history a real notice has: drafted, reviewed (returned once), signed, issued.
+        start = datetime.combine(signed_on - timedelta(days=4), time(9, 0), CHINA)
+        steps = [
+            ("secretary", "drafted", "", 0),
+            ("secretary", "submitted", "", 1),
+            ("reviewer", "returned", "请核对文号引用格式，并补充领导小组成员职务。", 26),
+            ("secretary", "submitted", "已修改。", 48),
+            ("reviewer", "approved", "", 50),
+            ("signer", "signed", "同意印发。", 72),
+            ("secretary", "issued", "", 96),
+        ]
+        notice.created_at = start
+        notice.events = [NoticeEvent(actor=users[who], action=action, comment=comment,
+                                     created_at=start + timedelta(hours=hours))
+                         for who, action, comment, hours in steps]
+        notice.issued_at = start + timedelta(hours=96)
+        db.session.add(notice)
+        db.session.flush()
+        counter_next = spec["serial"] + 1
+        set_next_serial(series, spec["year"], counter_next)
+        distribute(notice)
+        return notice
+
+    # The leading group, pairings and measures
+
+    def load_roster(self, notice: Notice) -> LeadingGroup:
+        spec = seed.ROSTER
+        group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == spec["name"]))
+        if group is not None:
+            return group
+        group = LeadingGroup(name=spec["name"], owner_unit=self.units[spec["owner"]], purpose=spec["purpose"],
+                             established_by=notice)
+        valid_from = notice.signed_on
+        for order, member in enumerate(spec["members"]):
+            group.memberships.append(Membership(
+                role=member["role"], person_name=member["name"], title=member["title"] or "",
+                description=member["description"], unit=self.units.get(member["unit"]), sort_order=order,
+                valid_from=valid_from,
+            ))
+        db.session.add(group)
+        return group
+
+    def load_pairings(self, notice: Notice) -> None:
+        by_short = {u.short_name: u for u in self.units.values()}
+        for spec in seed.PAIRINGS:
+            high = by_short[spec["high"]]
+            if db.session.scalar(select(Pairing).where(Pairing.high_school_id == high.id)) is not None:
+                continue
+            pairing = Pairing(high_school=high, source_notice=notice, subjects=list(spec["subjects"]))
+            db.session.add(pairing)
+            db.session.flush()
+            for position, short in enumerate(spec["middles"]):
+                db.session.execute(pairing_schools.insert().values(
+                    pairing_id=pairing.id, unit_id=by_short[short].id, position=position))
+
+    def load_measures(self, notice: Notice) -> None:
+        """Actions, measures and their sub-items as a tree of tasks (codes A1, 5, 5-3)."""
+        if db.session.scalar(select(Task.id).where(Task.source_notice_id == notice.id).limit(1)) is not None:
+            return
+        due = {2023: date(2023, 12, 31), 2024: date(2024, 12, 31)}
+        for action in seed.ACTIONS:
+            action_task = Task(code=f"A{action['number']}", title=action["title"], source_notice=notice,
+                               sort_order=action["number"])
+            db.session.add(action_task)
+            for measure in action["measures"]:
+                leads = seed.MEASURE_LEADS[measure["number"]]
+                lead = self.units[leads["lead"]]
+                cooperating = [self.units[c] for c in leads["cooperating"]]
+                measure_task = Task(
+                    code=str(measure["number"]), title=measure["title"], description=measure["intro"],
+                    source_notice=notice, parent=action_task, lead_unit=lead, cooperating_units=cooperating,
+                    due_on=due[2024], sort_order=measure["number"],
+                )
+                measure_task.assignments = [Assignment(unit=lead, role="lead")] + [
+                    Assignment(unit=u, role="cooperate") for u in cooperating
+                ]
+                db.session.add(measure_task)
+                for index, item in enumerate(measure["items"], start=1):
+                    db.session.add(Task(
+                        code=f"{measure['number']}-{index}", title=item_title(item), description=item,
+                        source_notice=notice, parent=measure_task, lead_unit=lead, due_on=due[2024],
+                        sort_order=index,
+                    ))
+
+
+def load_demo(password: str = DEFAULT_PASSWORD) -> None:
+    """Load the seed's bureau, units, groups, accounts, notice, roster, pairings and measures."""
+    loader = Loader(password)
+    loader.load_units()
+    groups = loader.load_groups()
+    users = loader.load_accounts()
+    notice = loader.load_notice(groups, users)
+    loader.load_roster(notice)
+    loader.load_pairings(notice)
+    loader.load_measures(notice)
+    db.session.commit()

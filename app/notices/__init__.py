@@ -1,0 +1,1 @@
+"""Official notices (公文): drafting, review, sign-off, numbering, issue."""

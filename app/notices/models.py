@@ -1,0 +1,245 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.time import utcnow
+from app.core.types import UTCDateTime
+from app.extensions import db
+from app.units.models import Unit
+
+
+class NoticeStatus(str, enum.Enum):
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+    signed = "signed"
+    issued = "issued"
+
+    @property
+    def title(self) -> str:
+        return str(STATUS_TITLES[self])
+
+
+STATUS_TITLES = {
+    NoticeStatus.draft: _l("Draft"),
+    NoticeStatus.in_review: _l("In review"),
+    NoticeStatus.approved: _l("Approved"),
+    NoticeStatus.signed: _l("Signed"),
+    NoticeStatus.issued: _l("Issued"),
+}
+
+# 文件 now; the model leaves room for 信函 and 纪要 (each has its own layout).
+NOTICE_KINDS = ("文件", "信函", "纪要")
+
+
+def format_document_number(organ_code: str, year: int, serial: int) -> str:
+    """乌教发〔2023〕75号: hexagonal brackets U+3014/U+3015, no leading zero, no 第."""
+    return f"{organ_code}\u3014{year}\u3015{serial}号"
+
+
+class DocumentSeries(db.Model):
+    """A run of document numbers for one organ code (乌教发), counted per year."""
+
+    __tablename__ = "document_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organ_code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    # The red mark printed at the top: 乌海市教育局文件.
+    header_mark: Mapped[str] = mapped_column(String(200))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    unit: Mapped[Unit] = relationship()
+    counters: Mapped[list[SerialCounter]] = relationship(
+        back_populates="series", cascade="all, delete-orphan", order_by="SerialCounter.year"
+    )
+
+    def __repr__(self) -> str:
+        return f"<DocumentSeries {self.organ_code}>"
+
+
+class SerialCounter(db.Model):
+    """The next serial of a series in one year; locked while a number is allocated."""
+
+    __tablename__ = "serial_counters"
+
+    series_id: Mapped[int] = mapped_column(ForeignKey("document_series.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    next_serial: Mapped[int] = mapped_column(Integer, default=1)
+
+    series: Mapped[DocumentSeries] = relationship(back_populates="counters")
+
+    def __repr__(self) -> str:
+        return f"<SerialCounter {self.series_id} {self.year} next={self.next_serial}>"
+
+
+class Notice(db.Model):
+    """An official document (公文) from first draft to issue; frozen once issued."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("series_id", "year", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("document_series.id", ondelete="RESTRICT"))
+    year: Mapped[int | None] = mapped_column(Integer)
+    serial: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16), default="文件", server_default="文件")
+    title: Mapped[str] = mapped_column(Text)
+    # What was picked: [{"group": id} | {"unit": id}, ...] in printed order.
+    addressees: Mapped[list] = mapped_column(JSON, default=list)
+    # As printed: 各区教育局、直属各学校（单位）、局机关各科室：
+    addressee_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cc: Mapped[list] = mapped_column(JSON, default=list)
+    cc_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    signature_organ: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signed_on: Mapped[date | None] = mapped_column(Date)  # 成文日期
+    with_seal: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # 附注
+    imprint_organ: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    imprinted_on: Mapped[date | None] = mapped_column(Date)  # 印发日期
+    label_documents_as_attachments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reply_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.draft.value, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The rendering frozen at issue, served byte for byte afterwards.
+    docx_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256", ondelete="RESTRICT"))
+    pdf_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256", ondelete="RESTRICT"))
+
+    series: Mapped[DocumentSeries | None] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    corrects: Mapped[Notice | None] = relationship(remote_side=[id])
+    documents: Mapped[list[NoticeDocument]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="NoticeDocument.position"
+    )
+    attachments: Mapped[list[NoticeAttachment]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="NoticeAttachment.position"
+    )
+    events: Mapped[list[NoticeEvent]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="NoticeEvent.id"
+    )
+    translations: Mapped[list[NoticeTranslation]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan"
+    )
+
+    # Optimistic locking: an UPDATE that finds another version changes nothing.
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Notice {self.id} {self.number or 'draft'}>"
+
+    @property
+    def number(self) -> str | None:
+        if self.series is None or self.serial is None or self.year is None:
+            return None
+        return format_document_number(self.series.organ_code, self.year, self.serial)
+
+    @property
+    def status_title(self) -> str:
+        return NoticeStatus(self.status).title
+
+    @property
+    def is_issued(self) -> bool:
+        return self.status == NoticeStatus.issued
+
+
+class NoticeDocument(db.Model):
+    """A document distributed by an 印发通知 (the measures of the seed notice)."""
+
+    __tablename__ = "notice_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, default="")
+
+    notice: Mapped[Notice] = relationship(back_populates="documents")
+
+    def __repr__(self) -> str:
+        return f"<NoticeDocument {self.notice_id}/{self.position} {self.title[:20]}>"
+
+
+class NoticeAttachment(db.Model):
+    """A file attached to a notice (附件), listed in the 附件说明."""
+
+    __tablename__ = "notice_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(ForeignKey("stored_files.sha256", ondelete="RESTRICT"))
+
+    notice: Mapped[Notice] = relationship(back_populates="attachments")
+
+    def __repr__(self) -> str:
+        return f"<NoticeAttachment {self.notice_id}/{self.position} {self.filename}>"
+
+
+class NoticeTranslation(db.Model):
+    """Another language's version of a notice (the Mongolian one)."""
+
+    __tablename__ = "notice_translations"
+    __table_args__ = (UniqueConstraint("notice_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(16))  # "mn"
+    title: Mapped[str] = mapped_column(Text, default="")
+    addressee_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    signature_organ: Mapped[str] = mapped_column(Text, default="")
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    translator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<NoticeTranslation {self.notice_id} {self.language}>"
+
+
+class NoticeEvent(db.Model):
+    """One step of a notice's workflow: who did what, when, with what comment."""
+
+    __tablename__ = "notice_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    action: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notice: Mapped[Notice] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<NoticeEvent {self.notice_id} {self.action}>"

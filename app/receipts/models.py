@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.core.time import utcnow
+from app.core.types import UTCDateTime
+from app.extensions import db
+from app.notices.models import Notice
+from app.units.models import Unit
+
+
+class Distribution(db.Model):
+    """A notice as sent to one unit: delivery, first opening, receipt (签收), reply."""
+
+    __tablename__ = "distributions"
+    __table_args__ = (UniqueConstraint("notice_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"), index=True)
+    role: Mapped[str] = mapped_column(String(8), default="to")  # "to" (主送) or "cc" (抄送)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reply_participants: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reply_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    reply_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    notice: Mapped[Notice] = relationship()
+    unit: Mapped[Unit] = relationship()
+    first_opened_by: Mapped[User | None] = relationship(foreign_keys=[first_opened_by_id])
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    reminders: Mapped[list[Reminder]] = relationship(
+        back_populates="distribution", cascade="all, delete-orphan", order_by="Reminder.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Distribution notice={self.notice_id} unit={self.unit_id}>"
+
+
+class Reminder(db.Model):
+    """A reminder (催办) sent to a unit that has not acknowledged a notice."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id", ondelete="CASCADE"), index=True)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    emailed_to: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    email_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    distribution: Mapped[Distribution] = relationship(back_populates="reminders")
+    sent_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Reminder {self.distribution_id} {self.sent_at:%Y-%m-%d}>"

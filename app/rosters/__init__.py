@@ -1,0 +1,1 @@
+"""Leading-group rosters (领导小组) and their history."""

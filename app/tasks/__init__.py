@@ -1,0 +1,1 @@
+"""Task assignments, progress reports, supervision (任务分解, 督办), pairings."""

@@ -1,0 +1,1 @@
+"""Units and unit groups: who sends and who receives."""

@@ -1,0 +1,166 @@
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import login_required, roles_required
+from app.auth.models import Role
+from app.core.forms import options
+from app.core.web import render, see_other, wants_partial
+from app.extensions import db
+from app.units.forms import UnitForm, UnitGroupForm
+from app.units.models import Unit, UnitGroup, UnitKind
+from app.units.services import UnitError, list_groups, list_units, save_group, save_unit, visible_unit
+
+bp = Blueprint("units", __name__)
+
+
+@bp.app_template_global()
+def unit_kind_title(kind: str) -> str:
+    return UnitKind(kind).title
+
+
+admin_only = roles_required(Role.admin)
+
+
+def _parent_choices(exclude: Unit | None = None):
+    return options([(0, "—")] + [(u.id, u.name) for u in list_units() if exclude is None or u.id != exclude.id])
+
+
+def _unit_form(unit: Unit | None = None) -> UnitForm:
+    form = UnitForm(obj=unit)
+    form.parent_id.choices = _parent_choices(exclude=unit)
+    if unit is not None and request.method == "GET":
+        form.parent_id.data = unit.parent_id or 0
+        form.school_level.data = unit.school_level or ""
+    return form
+
+
+# Pages everyone logged in can reach; a clerk sees only its own unit.
+
+
+@bp.get("/units/mine")
+@login_required
+def my_unit():
+    return redirect(url_for("units.show", unit_id=current_user.unit_id))
+
+
+@bp.get("/units/<int:unit_id>")
+@login_required
+def show(unit_id: int):
+    unit = visible_unit(current_user, unit_id) or abort(404)
+    return render("units/show.html", unit=unit)
+
+
+# Administration of units, with inline editing of a row.
+
+
+@bp.get("/admin/units")
+@admin_only
+def admin_list():
+    return render("units/admin_list.html", units=list_units())
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+@admin_only
+def create():
+    form = _unit_form()
+    if form.validate_on_submit():
+        try:
+            unit = save_unit(current_user, None, form.data)
+        except UnitError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(_("Unit %(name)s created.", name=unit.name), "success")
+            return see_other("units.admin_list")
+    return render("units/form.html", form=form, unit=None), (422 if form.errors else 200)
+
+
+@bp.route("/admin/units/<int:unit_id>/edit", methods=["GET", "POST"])
+@admin_only
+def edit(unit_id: int):
+    """The whole edit page, or (htmx) the row turned into a form in place."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    form = _unit_form(unit)
+    if form.validate_on_submit():
+        try:
+            save_unit(current_user, unit, form.data)
+        except UnitError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            if wants_partial():
+                return render("units/admin_list.html", "units/_row.html", unit=unit)
+            flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            return see_other("units.admin_list")
+        db.session.rollback()
+    status = 422 if form.errors else 200
+    return render("units/form.html", "units/_row_form.html", form=form, unit=unit), status
+
+
+@bp.get("/admin/units/<int:unit_id>/row")
+@admin_only
+def row(unit_id: int):
+    """One table row, to cancel an inline edit."""
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    return render("units/admin_list.html", "units/_row.html", unit=unit, units=list_units())
+
+
+# Unit groups.
+
+
+def _group_form(group: UnitGroup | None = None) -> UnitGroupForm:
+    form = UnitGroupForm(obj=group)
+    units = list_units(include_inactive=False)
+    form.rule_parent_id.choices = options([(0, _("any"))] + [(u.id, u.name) for u in units])
+    form.unit_ids.choices = options([(u.id, u.name) for u in units])
+    if group is not None and request.method == "GET":
+        form.rule_parent_id.data = group.rule_parent_id or 0
+        form.rule_kinds.data = group.rule_kinds or []
+        form.unit_ids.data = [u.id for u in group.explicit_units]
+    return form
+
+
+@bp.get("/admin/groups")
+@admin_only
+def group_list():
+    return render("units/group_list.html", groups=list_groups())
+
+
+@bp.route("/admin/groups/new", methods=["GET", "POST"])
+@admin_only
+def group_create():
+    form = _group_form()
+    if form.validate_on_submit():
+        try:
+            group = save_group(current_user, None, form.data)
+        except UnitError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Group %(name)s created.", name=group.name), "success")
+            return see_other("units.group_list")
+    return render("units/group_form.html", form=form, group=None), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/admin/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@admin_only
+def group_edit(group_id: int):
+    group = db.session.get(UnitGroup, group_id) or abort(404)
+    form = _group_form(group)
+    if form.validate_on_submit():
+        try:
+            save_group(current_user, group, form.data)
+        except UnitError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Group %(name)s saved.", name=group.name), "success")
+            return see_other("units.group_list")
+    return render("units/group_form.html", form=form, group=group), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/admin/groups/<int:group_id>/units")
+@admin_only
+def group_units(group_id: int):
+    """The units a group reaches now (htmx: expands in the list)."""
+    group = db.session.get(UnitGroup, group_id) or abort(404)
+    return render("units/group_list.html", "units/_group_units.html", group=group, units=group.resolve_units(),
+                  groups=list_groups())
