@@ -43,7 +43,7 @@ lint: install
 extract-messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
 		--project=bureau-intranet -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache

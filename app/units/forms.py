@@ -33,7 +33,9 @@ class UnitForm(FlaskForm):
 
 
 class UnitGroupForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[strip_spaces], validators=[DataRequired(), Length(max=200), DocumentSafe()])
+    name = StringField(
+        _l("Group name"), filters=[strip_spaces], validators=[DataRequired(), Length(max=200), DocumentSafe()]
+    )
     name_mn = TextAreaField(_l("Name in Mongolian script"), validators=[Optional(), Length(max=500), DocumentSafe()])
     sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
     rule_kinds = MultiCheckboxField(

@@ -152,9 +152,20 @@ def group_edit(group_id: int):
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
+            if wants_partial():
+                return render("units/group_list.html", "units/_group_row.html", group=group)
             flash(_("Group %(name)s saved.", name=group.name), "success")
             return see_other("units.group_list")
-    return render("units/group_form.html", form=form, group=group), (422 if form.errors or form.form_errors else 200)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("units/group_form.html", "units/_group_row_form.html", form=form, group=group), status
+
+
+@bp.get("/admin/groups/<int:group_id>/row")
+@admin_only
+def group_row(group_id: int):
+    """One table row, to cancel an inline edit."""
+    group = db.session.get(UnitGroup, group_id) or abort(404)
+    return render("units/group_list.html", "units/_group_row.html", group=group, groups=list_groups())
 
 
 @bp.get("/admin/groups/<int:group_id>/units")
@@ -162,5 +173,4 @@ def group_edit(group_id: int):
 def group_units(group_id: int):
     """The units a group reaches now (htmx: expands in the list)."""
     group = db.session.get(UnitGroup, group_id) or abort(404)
-    return render("units/group_list.html", "units/_group_units.html", group=group, units=group.resolve_units(),
-                  groups=list_groups())
+    return render("units/group_units.html", "units/_group_units.html", group=group, units=group.resolve_units())

@@ -143,3 +143,22 @@ def test_group_must_be_a_rule_or_a_list(login, client, app):
     assert 'value="空组"' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(UnitGroup).where(UnitGroup.name == "空组")) is None
+
+
+def test_inline_edit_of_a_group_keeps_its_rule(login, client, app):
+    login("admin")
+    with app.app_context():
+        group = db.session.scalar(select(UnitGroup).where(UnitGroup.name == "直属各学校（单位）"))
+        group_id, kinds, parent_id = group.id, list(group.rule_kinds), group.rule_parent_id
+    form = client.get(f"/admin/groups/{group_id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert form.lstrip().startswith("<tr") and 'name="rule_kinds"' in form
+    # Post back what the inline row sends: the new name and order, the rule in hidden fields.
+    hidden_kinds = [v for v in __import__("re").findall(r'name="rule_kinds" value="([^"]+)"', form)]
+    response = client.post(f"/admin/groups/{group_id}/edit", headers={"HX-Request": "true"}, data={
+        "name": "直属各学校（单位）", "name_mn": "", "sort_order": 25, "rule_kinds": hidden_kinds,
+        "rule_parent_id": parent_id, "note": "",
+    })
+    assert response.status_code == 200 and response.get_data(as_text=True).lstrip().startswith("<tr")
+    with app.app_context():
+        group = db.session.get(UnitGroup, group_id)
+        assert group.sort_order == 25 and group.rule_kinds == kinds and group.rule_parent_id == parent_id
