@@ -34,6 +34,7 @@ run: install
 	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
+	$(BIN)/ruff check app tests
 	$(BIN)/python -m pytest
 
 lint: install

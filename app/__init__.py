@@ -1,4 +1,5 @@
 """The bureau intranet: create_app builds the Flask application."""
+
 from pathlib import Path
 
 from flask import Flask, request
@@ -61,18 +62,20 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
+    from app.notices.routes import bp as notices_bp
     from app.units.routes import bp as units_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp)
+    app.register_blueprint(notices_bp)
 
 
 def _register_hooks(app: Flask) -> None:
     from app.auth.access import enforce_access
     from app.database import reset_write_intent, set_write_intent
-    from app.i18n import template_helpers
+    from app.i18n import register_filters, template_helpers
 
     @app.before_request
     def _write_intent():
@@ -98,6 +101,7 @@ def _register_hooks(app: Flask) -> None:
         return response
 
     app.context_processor(template_helpers)
+    register_filters(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -3,6 +3,7 @@
 APP_ENV chooses the defaults: "development" (make run), "production" (the default,
 so that a forgotten variable never weakens a real deployment) or "testing".
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -43,9 +44,9 @@ def load_settings(instance_path: str) -> dict:
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'intranet.db'}"
     if database_url.startswith("postgres://"):
         # The scheme some tools still print; SQLAlchemy 2 only knows postgresql://.
-        database_url = "postgresql://" + database_url[len("postgres://"):]
+        database_url = "postgresql://" + database_url[len("postgres://") :]
     if database_url.startswith("postgresql://"):
-        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
     return {
         "APP_ENV": env,

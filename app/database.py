@@ -8,6 +8,7 @@ with BEGIN IMMEDIATE, taking the write lock up front: requests with an unsafe me
 do so automatically, other code says so with ``writing()``. PostgreSQL needs none of
 this; there ``writing()`` changes nothing.
 """
+
 from contextlib import contextmanager
 from contextvars import ContextVar
 

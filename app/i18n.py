@@ -2,7 +2,12 @@
 
 Locales are Babel identifiers; the page's lang attribute uses the BCP 47 form.
 """
-from flask import request
+
+from datetime import date, datetime, timedelta, timezone
+
+from flask import has_request_context, request
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -27,6 +32,8 @@ def locale_from_accept_language(header_languages) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands and background work speak the default language
+        return DEFAULT_LOCALE
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     return locale_from_accept_language(request.accept_languages)
@@ -44,3 +51,53 @@ def template_helpers() -> dict:
         "locales": LOCALES,
         "current_locale": locale,
     }
+
+
+CHINA = timezone(timedelta(hours=8))
+_MN_MONTH = "ᠰᠠᠷ\u180eᠠ"  # ᠰᠠᠷ᠎ᠠ, month
+_MN_YEAR_SUFFIX = "ᠣᠨ\u202fᠤ"  # ᠣᠨ ᠤ, "of the year"
+_MN_GENITIVE = "\u202fᠶᠢᠨ"
+
+
+def cn_date(value: date | datetime) -> str:
+    """2023年8月15日: Arabic numerals, no leading zeros, as GB/T 9704 writes dates."""
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def mn_date(value: date) -> str:
+    """2023 ᠣᠨ ᠤ 8 ᠰᠠᠷ᠎ᠠ ᠶᠢᠨ 15: Babel's mn_Mong_CN has no date patterns, so this is ours."""
+    return f"{value.year} {_MN_YEAR_SUFFIX} {value.month} {_MN_MONTH}{_MN_GENITIVE} {value.day}"
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A date in the interface language."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(CHINA).date()
+    locale = str(get_locale() or DEFAULT_LOCALE)
+    if locale.startswith("mn"):
+        return mn_date(value)
+    if locale.startswith("zh"):
+        return cn_date(value)
+    return babel_format_date(value, "medium")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(CHINA)
+    locale = str(get_locale() or DEFAULT_LOCALE)
+    if locale.startswith("mn"):
+        return f"{mn_date(local.date())} {local:%H:%M}"
+    if locale.startswith("zh"):
+        return f"{cn_date(local.date())} {local:%H:%M}"
+    return babel_format_datetime(value, "medium")
+
+
+def register_filters(app) -> None:
+    app.add_template_filter(cn_date, "cn_date")
+    app.add_template_filter(format_date, "format_date")
+    app.add_template_filter(format_datetime, "format_datetime")

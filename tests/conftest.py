@@ -4,6 +4,7 @@ Every test that uses the app runs once on SQLite and, when TEST_DATABASE_URL nam
 a PostgreSQL database, once more on PostgreSQL. Under CI (the CI variable is set)
 PostgreSQL is required: a missing database fails the run instead of skipping.
 """
+
 import os
 import re
 import uuid
@@ -20,7 +21,7 @@ from app.extensions import db  # noqa: E402
 IN_CI = bool(os.environ.get("CI"))
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 if PG_URL.startswith("postgresql://"):
-    PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://"):]
+    PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://") :]
 
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 DEMO_PASSWORD = "test-pass-123"
@@ -125,9 +126,16 @@ def demo(app):
 
 
 @pytest.fixture
-def login(client, demo):
-    """login("secretary") logs the test client in as that demo account."""
+def bureau(app):
+    """The bureau before its first notice: units, groups, accounts and the 乌教发 series."""
+    from app.demo.loader import load_bureau
 
+    with app.app_context():
+        load_bureau(DEMO_PASSWORD)
+    return app
+
+
+def _login_as(client):
     def do_login(username: str, password: str = DEMO_PASSWORD):
         client.post("/logout")
         client.fetch_csrf_token()
@@ -136,6 +144,18 @@ def login(client, demo):
         return client
 
     return do_login
+
+
+@pytest.fixture
+def login(client, demo):
+    """login("secretary") logs the test client in as that demo account (full demo data)."""
+    return _login_as(client)
+
+
+@pytest.fixture
+def bureau_login(client, bureau):
+    """Like login, on the bureau without the demo notice."""
+    return _login_as(client)
 
 
 def unique(prefix: str = "x") -> str:

@@ -1,4 +1,5 @@
 """Migrations build the same schema as the models, and come down cleanly, on each database."""
+
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 

@@ -16,5 +16,7 @@ class SettingsForm(FlaskForm):
     organ_name_mn_confirmed = BooleanField(_l("Checked against the seal by a reader of Mongolian"))
     header_order = RadioField(
         _l("Order of the two scripts in the document header"),
-        choices=options([("zh_first", _l("Chinese first, then Mongolian")), ("mn_first", _l("Mongolian first, then Chinese"))]),
+        choices=options(
+            [("zh_first", _l("Chinese first, then Mongolian")), ("mn_first", _l("Mongolian first, then Chinese"))]
+        ),
     )

@@ -1,4 +1,5 @@
 """Site settings an admin confirms, with their defaults."""
+
 from sqlalchemy import select
 
 from app.admin.models import Setting

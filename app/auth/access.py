@@ -6,6 +6,7 @@ everyone (and the authorisation test fails), so a new route cannot slip through
 unprotected. Object-level rules (a clerk sees only its own unit's rows) live in the
 services' queries, which take the user as an argument.
 """
+
 from flask import abort, current_app, request
 from flask_login import current_user
 
@@ -73,4 +74,3 @@ def enforce_access():
     if not (current_user.roles & audience):
         abort(403)
     return None
-

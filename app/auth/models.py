@@ -15,7 +15,7 @@ from app.extensions import db
 from app.units.models import Unit
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     admin = "admin"
     secretary = "secretary"
     reviewer = "reviewer"

@@ -1,4 +1,5 @@
 """Accounts: authentication with throttling, and user administration."""
+
 from datetime import timedelta
 
 from flask_babel import gettext as _

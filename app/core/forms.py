@@ -1,4 +1,5 @@
 """Form pieces shared by every feature."""
+
 from wtforms import SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget

@@ -1,4 +1,5 @@
 """Input checks shared by every form."""
+
 import re
 
 from flask_babel import lazy_gettext as _l

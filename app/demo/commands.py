@@ -1,4 +1,5 @@
 """flask --app wsgi demo load | accounts | scale"""
+
 import click
 from flask.cli import AppGroup
 from sqlalchemy import select
@@ -31,9 +32,16 @@ def accounts_command():
 
 
 @demo_cli.command("scale")
-@click.option("--units", "unit_count", type=click.IntRange(min=0), default=0, help="Extra school units, one clerk each.")
-@click.option("--notices", "notice_count", type=click.IntRange(min=0), default=0,
-              help="Extra issued notices, distributed to the extra schools.")
+@click.option(
+    "--units", "unit_count", type=click.IntRange(min=0), default=0, help="Extra school units, one clerk each."
+)
+@click.option(
+    "--notices",
+    "notice_count",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Extra issued notices, distributed to the extra schools.",
+)
 @click.option("--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of the new clerks.")
 def scale_command(unit_count: int, notice_count: int, password: str):
     """Add schools with clerks and issued notices, for load tests."""

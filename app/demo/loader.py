@@ -1,4 +1,5 @@
 """Turn the seed data into rows. Every step is get-or-create: loading twice changes nothing."""
+
 from __future__ import annotations
 
 import re
@@ -81,8 +82,9 @@ class Loader:
             if group is None:
                 rule = spec["rule"]
                 parent = self.units[rule["parent"]] if rule.get("parent") else None
-                group = UnitGroup(name=spec["name"], sort_order=order * 10, rule_kinds=list(rule["kinds"]),
-                                  rule_parent=parent)
+                group = UnitGroup(
+                    name=spec["name"], sort_order=order * 10, rule_kinds=list(rule["kinds"]), rule_parent=parent
+                )
                 db.session.add(group)
                 db.session.flush()
             groups[group.name] = group
@@ -110,32 +112,54 @@ class Loader:
 
     # The notice
 
-    def load_notice(self, groups: dict[str, UnitGroup], users: dict[str, User]) -> Notice:
-        spec = seed.NOTICE
-        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == spec["series"]))
+    def load_series(self) -> DocumentSeries:
+        organ_code = seed.NOTICE["series"]
+        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == organ_code))
         if series is None:
-            series = DocumentSeries(organ_code=spec["series"], name="乌海市教育局发文", unit=self.units["bureau"],
-                                    header_mark="乌海市教育局文件")
+            series = DocumentSeries(
+                organ_code=organ_code,
+                name="乌海市教育局发文",
+                unit=self.units["bureau"],
+                header_mark="乌海市教育局文件",
+            )
             db.session.add(series)
             db.session.flush()
+        return series
+
+    def load_notice(self, groups: dict[str, UnitGroup], users: dict[str, User]) -> Notice:
+        spec = seed.NOTICE
+        series = self.load_series()
         notice = db.session.scalar(
-            select(Notice).where(Notice.series_id == series.id, Notice.year == spec["year"],
-                                 Notice.serial == spec["serial"])
+            select(Notice).where(
+                Notice.series_id == series.id, Notice.year == spec["year"], Notice.serial == spec["serial"]
+            )
         )
         if notice is not None:
             return notice
         picks = [{"group": groups[name].id} for name in spec["addressee_groups"]]
         signed_on = date.fromisoformat(spec["signed_on"])
         notice = Notice(
-            series=series, year=spec["year"], serial=spec["serial"], kind=spec["kind"], title=spec["title"],
-            addressees=picks, addressee_text=addressee_line(picks), cc=[], cc_text=spec["cc"],
-            body=spec["cover_text"], signature_organ=spec["signature_organ"], signed_on=signed_on,
-            note=spec["note"], imprint_organ=spec["imprint_organ"],
-            imprinted_on=date.fromisoformat(spec["imprinted_on"]), author=users["secretary"],
+            series=series,
+            year=spec["year"],
+            serial=spec["serial"],
+            kind=spec["kind"],
+            title=spec["title"],
+            addressees=picks,
+            addressee_text=addressee_line(picks),
+            cc=[],
+            cc_text=spec["cc"],
+            body=spec["cover_text"],
+            signature_organ=spec["signature_organ"],
+            signed_on=signed_on,
+            note=spec["note"],
+            imprint_organ=spec["imprint_organ"],
+            imprinted_on=date.fromisoformat(spec["imprinted_on"]),
+            author=users["secretary"],
             status=NoticeStatus.issued.value,
         )
-        notice.documents = [NoticeDocument(position=i, title=d["title"], body=d["body"])
-                            for i, d in enumerate(spec["documents"])]
+        notice.documents = [
+            NoticeDocument(position=i, title=d["title"], body=d["body"]) for i, d in enumerate(spec["documents"])
+        ]
         # The history a real notice has: drafted, reviewed (returned once), signed, issued.
         start = datetime.combine(signed_on - timedelta(days=4), time(9, 0), CHINA)
         steps = [
@@ -148,9 +172,10 @@ class Loader:
             ("secretary", "issued", "", 96),
         ]
         notice.created_at = start
-        notice.events = [NoticeEvent(actor=users[who], action=action, comment=comment,
-                                     created_at=start + timedelta(hours=hours))
-                         for who, action, comment, hours in steps]
+        notice.events = [
+            NoticeEvent(actor=users[who], action=action, comment=comment, created_at=start + timedelta(hours=hours))
+            for who, action, comment, hours in steps
+        ]
         notice.issued_at = start + timedelta(hours=96)
         db.session.add(notice)
         db.session.flush()
@@ -166,15 +191,22 @@ class Loader:
         group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == spec["name"]))
         if group is not None:
             return group
-        group = LeadingGroup(name=spec["name"], owner_unit=self.units[spec["owner"]], purpose=spec["purpose"],
-                             established_by=notice)
+        group = LeadingGroup(
+            name=spec["name"], owner_unit=self.units[spec["owner"]], purpose=spec["purpose"], established_by=notice
+        )
         valid_from = notice.signed_on
         for order, member in enumerate(spec["members"]):
-            group.memberships.append(Membership(
-                role=member["role"], person_name=member["name"], title=member["title"] or "",
-                description=member["description"], unit=self.units.get(member["unit"]), sort_order=order,
-                valid_from=valid_from,
-            ))
+            group.memberships.append(
+                Membership(
+                    role=member["role"],
+                    person_name=member["name"],
+                    title=member["title"] or "",
+                    description=member["description"],
+                    unit=self.units.get(member["unit"]),
+                    sort_order=order,
+                    valid_from=valid_from,
+                )
+            )
         db.session.add(group)
         return group
 
@@ -188,8 +220,11 @@ class Loader:
             db.session.add(pairing)
             db.session.flush()
             for position, short in enumerate(spec["middles"]):
-                db.session.execute(pairing_schools.insert().values(
-                    pairing_id=pairing.id, unit_id=by_short[short].id, position=position))
+                db.session.execute(
+                    pairing_schools.insert().values(
+                        pairing_id=pairing.id, unit_id=by_short[short].id, position=position
+                    )
+                )
 
     def load_measures(self, notice: Notice) -> None:
         """Actions, measures and their sub-items as a tree of tasks (codes A1, 5, 5-3)."""
@@ -197,28 +232,52 @@ class Loader:
             return
         due = {2023: date(2023, 12, 31), 2024: date(2024, 12, 31)}
         for action in seed.ACTIONS:
-            action_task = Task(code=f"A{action['number']}", title=action["title"], source_notice=notice,
-                               sort_order=action["number"])
+            action_task = Task(
+                code=f"A{action['number']}", title=action["title"], source_notice=notice, sort_order=action["number"]
+            )
             db.session.add(action_task)
             for measure in action["measures"]:
                 leads = seed.MEASURE_LEADS[measure["number"]]
                 lead = self.units[leads["lead"]]
                 cooperating = [self.units[c] for c in leads["cooperating"]]
                 measure_task = Task(
-                    code=str(measure["number"]), title=measure["title"], description=measure["intro"],
-                    source_notice=notice, parent=action_task, lead_unit=lead, cooperating_units=cooperating,
-                    due_on=due[2024], sort_order=measure["number"],
+                    code=str(measure["number"]),
+                    title=measure["title"],
+                    description=measure["intro"],
+                    source_notice=notice,
+                    parent=action_task,
+                    lead_unit=lead,
+                    cooperating_units=cooperating,
+                    due_on=due[2024],
+                    sort_order=measure["number"],
                 )
                 measure_task.assignments = [Assignment(unit=lead, role="lead")] + [
                     Assignment(unit=u, role="cooperate") for u in cooperating
                 ]
                 db.session.add(measure_task)
                 for index, item in enumerate(measure["items"], start=1):
-                    db.session.add(Task(
-                        code=f"{measure['number']}-{index}", title=item_title(item), description=item,
-                        source_notice=notice, parent=measure_task, lead_unit=lead, due_on=due[2024],
-                        sort_order=index,
-                    ))
+                    db.session.add(
+                        Task(
+                            code=f"{measure['number']}-{index}",
+                            title=item_title(item),
+                            description=item,
+                            source_notice=notice,
+                            parent=measure_task,
+                            lead_unit=lead,
+                            due_on=due[2024],
+                            sort_order=index,
+                        )
+                    )
+
+
+def load_bureau(password: str = DEFAULT_PASSWORD) -> None:
+    """Only the bureau, its units, groups, accounts and document series: a bureau before its first notice."""
+    loader = Loader(password)
+    loader.load_units()
+    loader.load_groups()
+    loader.load_accounts()
+    loader.load_series()
+    db.session.commit()
 
 
 def load_demo(password: str = DEFAULT_PASSWORD) -> None:
@@ -227,6 +286,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
     loader.load_units()
     groups = loader.load_groups()
     users = loader.load_accounts()
+    loader.load_series()
     notice = loader.load_notice(groups, users)
     loader.load_roster(notice)
     loader.load_pairings(notice)

@@ -1,4 +1,5 @@
 """Error pages: a full page for a browser, a short fragment for htmx."""
+
 from flask import Flask
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -22,7 +23,9 @@ def _messages():
 def register_error_handlers(app: Flask) -> None:
     def page(code: int, message: str | None = None):
         title, default = _messages().get(code, (str(code), ""))
-        return render("errors/error.html", "errors/_error.html", code=code, title=title, message=message or default), code
+        return render(
+            "errors/error.html", "errors/_error.html", code=code, title=title, message=message or default
+        ), code
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

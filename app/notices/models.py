@@ -25,7 +25,7 @@ from app.extensions import db
 from app.units.models import Unit
 
 
-class NoticeStatus(str, enum.Enum):
+class NoticeStatus(enum.StrEnum):
     draft = "draft"
     in_review = "in_review"
     approved = "approved"
@@ -142,9 +142,7 @@ class Notice(db.Model):
     events: Mapped[list[NoticeEvent]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeEvent.id"
     )
-    translations: Mapped[list[NoticeTranslation]] = relationship(
-        back_populates="notice", cascade="all, delete-orphan"
-    )
+    translations: Mapped[list[NoticeTranslation]] = relationship(back_populates="notice", cascade="all, delete-orphan")
 
     # Optimistic locking: an UPDATE that finds another version changes nothing.
     __mapper_args__ = {"version_id_col": version}

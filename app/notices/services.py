@@ -1,33 +1,154 @@
-"""Notices: drafting, the workflow, numbering, issue."""
-from sqlalchemy import select
+"""Notices: drafting, the workflow (拟稿 → 核稿 → 签发 → 印发), numbering, issue.
 
+Services take the acting user and plain data, enforce the rules, and commit or
+leave the database as it was. They never read the request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit.services import record
+from app.auth.models import Role
+from app.core.time import utcnow
 from app.extensions import db
-from app.notices.models import DocumentSeries, SerialCounter
+from app.notices.lint import Finding, blocking, lint
+from app.notices.models import (
+    DocumentSeries,
+    Notice,
+    NoticeDocument,
+    NoticeEvent,
+    NoticeStatus,
+    SerialCounter,
+)
 from app.units.models import Unit, UnitGroup
 
 LIST_SEPARATOR = "、"
-ADDRESSEE_END = "："  # full-width colon closes the addressee line
+ADDRESSEE_END = "："  # a full-width colon closes the addressee line
+CHINA = timezone(timedelta(hours=8))
 
 
-def addressee_line(picks: list) -> str:
-    """The addressees as the document prints them: 各区教育局、直属各学校（单位）、局机关各科室："""
+class NoticeError(ValueError):
+    """A step the rules refuse; the message is shown to the user and nothing is saved."""
+
+
+class EditConflict(NoticeError):
+    """Someone else saved the draft since this editor was opened."""
+
+    def __init__(self, current: Notice):
+        super().__init__(
+            _(
+                "Someone else saved this draft while you were editing it. Nothing you typed is lost: "
+                "compare the two versions below, then save yours again or take theirs."
+            )
+        )
+        self.current = current
+
+
+# The workflow: action → (allowed from, goes to, role, step of the 公文 process)
+STEPS = {
+    "drafted": _l("Drafting (拟稿)"),
+    "submitted": _l("Drafting (拟稿)"),
+    "approved": _l("Review (核稿)"),
+    "returned": _l("Review (核稿)"),
+    "signed": _l("Sign-off (签发)"),
+    "declined": _l("Sign-off (签发)"),
+    "issued": _l("Issue (印发)"),
+}
+
+ACTION_TITLES = {
+    "drafted": _l("Drafted"),
+    "submitted": _l("Submitted for review"),
+    "approved": _l("Approved"),
+    "returned": _l("Returned with comments"),
+    "signed": _l("Signed off"),
+    "declined": _l("Sent back by the signer"),
+    "issued": _l("Issued"),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    source: frozenset[str]
+    target: str
+    role: Role
+    needs_comment: bool = False
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition("submitted", frozenset({NoticeStatus.draft}), NoticeStatus.in_review, Role.secretary),
+        Transition("approved", frozenset({NoticeStatus.in_review}), NoticeStatus.approved, Role.reviewer),
+        Transition("returned", frozenset({NoticeStatus.in_review}), NoticeStatus.draft, Role.reviewer, True),
+        Transition("signed", frozenset({NoticeStatus.approved}), NoticeStatus.signed, Role.signer),
+        Transition("declined", frozenset({NoticeStatus.approved}), NoticeStatus.draft, Role.signer, True),
+        Transition("issued", frozenset({NoticeStatus.signed}), NoticeStatus.issued, Role.secretary),
+    ]
+}
+
+
+def step_title(action: str) -> str:
+    return str(STEPS.get(action, action))
+
+
+def action_title(action: str) -> str:
+    return str(ACTION_TITLES.get(action, action))
+
+
+# Addressees
+
+
+def picks_from(group_ids, unit_ids) -> list[dict]:
+    """The stored form of a choice of groups and units: groups first, as the line prints them."""
+    return [{"group": int(g)} for g in group_ids or []] + [{"unit": int(u)} for u in unit_ids or []]
+
+
+def addressee_line(picks: list, *, closing: str = ADDRESSEE_END) -> str:
+    """As the document prints them: 各区教育局、直属各学校（单位）、局机关各科室："""
+    group_ids = [p["group"] for p in picks or [] if "group" in p]
+    unit_ids = [p["unit"] for p in picks or [] if "unit" in p]
+    groups = {g.id: g for g in db.session.scalars(select(UnitGroup).where(UnitGroup.id.in_(group_ids)))}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
     names = []
     for pick in picks or []:
-        if "group" in pick:
-            group = db.session.get(UnitGroup, pick["group"])
-            if group is not None:
-                names.append(group.name)
-        elif "unit" in pick:
-            unit = db.session.get(Unit, pick["unit"])
-            if unit is not None:
-                names.append(unit.name)
-    return LIST_SEPARATOR.join(names) + ADDRESSEE_END if names else ""
+        if "group" in pick and pick["group"] in groups:
+            names.append(groups[pick["group"]].name)
+        elif "unit" in pick and pick["unit"] in units:
+            names.append(units[pick["unit"]].name)
+    return LIST_SEPARATOR.join(names) + closing if names else ""
+
+
+# Numbering
 
 
 def set_next_serial(series: DocumentSeries, year: int, next_serial: int) -> SerialCounter:
-    """Continue a series from paper numbering: the next issued notice of the year gets next_serial."""
+    """Continue a series from paper numbering: the next notice issued in that year gets next_serial.
+
+    A serial already used that year cannot be handed out again, so the counter cannot go below it.
+    """
     if next_serial < 1:
-        raise ValueError("serials start at 1")
+        raise NoticeError(_("Serials start at 1."))
+    highest = db.session.scalar(
+        select(func.max(Notice.serial)).where(Notice.series_id == series.id, Notice.year == year)
+    )
+    if highest is not None and next_serial <= highest:
+        raise NoticeError(
+            _(
+                "%(number)s is already issued: the next serial must be at least %(next)d.",
+                number=format_number(series, year, highest),
+                next=highest + 1,
+            )
+        )
     counter = db.session.get(SerialCounter, (series.id, year))
     if counter is None:
         counter = SerialCounter(series_id=series.id, year=year, next_serial=next_serial)
@@ -37,5 +158,285 @@ def set_next_serial(series: DocumentSeries, year: int, next_serial: int) -> Seri
     return counter
 
 
-def find_series(organ_code: str) -> DocumentSeries | None:
-    return db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == organ_code))
+def format_number(series: DocumentSeries, year: int, serial: int) -> str:
+    from app.notices.models import format_document_number
+
+    return format_document_number(series.organ_code, year, serial)
+
+
+def _insert_ignoring_conflict(table, values: dict):
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).values(**values).on_conflict_do_nothing()
+
+
+def allocate_number(series: DocumentSeries, year: int) -> int:
+    """The next serial of the series in that year, unique and without gaps.
+
+    The counter row is locked until the transaction ends (FOR UPDATE on
+    PostgreSQL; SQLite's write lock, taken at BEGIN IMMEDIATE), so two issues at
+    the same moment get consecutive serials and a rolled-back issue gives its
+    serial back.
+    """
+    db.session.execute(
+        _insert_ignoring_conflict(SerialCounter, {"series_id": series.id, "year": year, "next_serial": 1})
+    )
+    counter = db.session.execute(
+        select(SerialCounter)
+        .where(SerialCounter.series_id == series.id, SerialCounter.year == year)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    serial = counter.next_serial
+    counter.next_serial = serial + 1
+    return serial
+
+
+def number_year(notice: Notice) -> int:
+    """A notice is numbered in the year of its date (成文日期), or of the day it is issued."""
+    if notice.signed_on is not None:
+        return notice.signed_on.year
+    return utcnow().astimezone(CHINA).year
+
+
+def list_series() -> list[DocumentSeries]:
+    return list(db.session.scalars(select(DocumentSeries).order_by(DocumentSeries.id)))
+
+
+# Drafts
+
+
+def lint_fields(data: dict) -> dict[str, str]:
+    """The texts of a notice (or of an editor's form data) in the order the lint reports them."""
+    fields = {
+        "title": data.get("title") or "",
+        "addressee_text": data.get("addressee_text") or "",
+        "cc_text": data.get("cc_text") or "",
+        "body": data.get("body") or "",
+        "note": data.get("note") or "",
+    }
+    for index, document in enumerate(data.get("documents") or []):
+        fields[f"documents.{index}.title"] = document.get("title") or ""
+        fields[f"documents.{index}.body"] = document.get("body") or ""
+    return fields
+
+
+def notice_data(notice: Notice) -> dict:
+    return {
+        "title": notice.title,
+        "addressee_text": notice.addressee_text,
+        "cc_text": notice.cc_text,
+        "body": notice.body,
+        "note": notice.note,
+        "documents": [{"title": d.title, "body": d.body} for d in notice.documents],
+    }
+
+
+def lint_notice(notice: Notice) -> list[Finding]:
+    return lint(lint_fields(notice_data(notice)))
+
+
+def _apply(notice: Notice, data: dict) -> None:
+    notice.series_id = data.get("series_id") or None
+    notice.kind = data.get("kind") or "文件"
+    notice.title = data["title"]
+    notice.addressees = picks_from(data.get("addressee_groups"), data.get("addressee_units"))
+    notice.addressee_text = addressee_line(notice.addressees)
+    notice.cc = picks_from(data.get("cc_groups"), data.get("cc_units"))
+    notice.cc_text = addressee_line(notice.cc, closing="")
+    notice.body = data.get("body") or ""
+    notice.signature_organ = data.get("signature_organ") or ""
+    notice.signed_on = data.get("signed_on")
+    notice.with_seal = bool(data.get("with_seal"))
+    notice.note = data.get("note") or ""
+    notice.imprint_organ = data.get("imprint_organ") or ""
+    notice.imprinted_on = data.get("imprinted_on")
+    notice.label_documents_as_attachments = bool(data.get("label_documents_as_attachments"))
+    notice.reply_requested = bool(data.get("reply_requested"))
+    documents = [
+        d for d in data.get("documents") or [] if (d.get("title") or "").strip() or (d.get("body") or "").strip()
+    ]
+    existing = list(notice.documents)
+    notice.documents = []
+    for position, document in enumerate(documents):
+        row = existing[position] if position < len(existing) else NoticeDocument()
+        row.position, row.title, row.body = position, document.get("title") or "", document.get("body") or ""
+        notice.documents.append(row)
+
+
+def create_draft(actor, data: dict, corrects: Notice | None = None) -> Notice:
+    notice = Notice(author_id=actor.id, status=NoticeStatus.draft.value)
+    _apply(notice, data)
+    notice.corrects = corrects
+    notice.events.append(NoticeEvent(actor_id=actor.id, action="drafted"))
+    db.session.add(notice)
+    db.session.flush()
+    record(actor, "notice.draft", notice, title=notice.title)
+    db.session.commit()
+    return notice
+
+
+def update_draft(actor, notice: Notice, data: dict, expected_version: int) -> Notice:
+    """Save the editor's data over the draft it was opened on, or refuse (EditConflict)."""
+    if notice.status != NoticeStatus.draft:
+        raise NoticeError(_("Only a draft can be edited. This notice is %(status)s.", status=notice.status_title))
+    if notice.version != expected_version:
+        raise EditConflict(notice)
+    _apply(notice, data)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict(db.session.get(Notice, notice.id)) from None
+    return notice
+
+
+def delete_draft(actor, notice: Notice) -> None:
+    if notice.status == NoticeStatus.issued:
+        raise NoticeError(_("An issued notice cannot be deleted. Issue a correction instead."))
+    if notice.status != NoticeStatus.draft:
+        raise NoticeError(_("Only a draft can be deleted."))
+    record(actor, "notice.delete", notice, title=notice.title)
+    db.session.delete(notice)
+    db.session.commit()
+
+
+def start_correction(actor, original: Notice) -> Notice:
+    """A new draft that refers to an issued notice, starting from its text."""
+    if original.status != NoticeStatus.issued:
+        raise NoticeError(_("Only an issued notice can be corrected; edit the draft instead."))
+    data = {
+        "series_id": original.series_id,
+        "kind": original.kind,
+        "title": original.title,
+        "body": original.body,
+        "signature_organ": original.signature_organ,
+        "with_seal": original.with_seal,
+        "note": original.note,
+        "imprint_organ": original.imprint_organ,
+        "addressee_groups": [p["group"] for p in original.addressees if "group" in p],
+        "addressee_units": [p["unit"] for p in original.addressees if "unit" in p],
+        "cc_groups": [p["group"] for p in original.cc if "group" in p],
+        "cc_units": [p["unit"] for p in original.cc if "unit" in p],
+        "documents": [{"title": d.title, "body": d.body} for d in original.documents],
+        "label_documents_as_attachments": original.label_documents_as_attachments,
+        "reply_requested": original.reply_requested,
+    }
+    return create_draft(actor, data, corrects=original)
+
+
+# The workflow
+
+
+def available_actions(user, notice: Notice) -> list[str]:
+    """The steps this user may take on this notice now (for the buttons)."""
+    actions = []
+    for action, transition in TRANSITIONS.items():
+        if notice.status in transition.source and user.has_role(transition.role):
+            if action == "signed" and notice.author_id == user.id:
+                continue
+            actions.append(action)
+    return actions
+
+
+def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
+    """Take one workflow step, recording who, when and the comment."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise NoticeError(_("Unknown step."))
+    if not actor.has_role(transition.role):
+        raise NoticeError(_("Your roles do not include this step."))
+    if notice.status not in transition.source:
+        raise NoticeError(_("This step is not possible while the notice is %(status)s.", status=notice.status_title))
+    comment = (comment or "").strip(" \t\r\n")
+    if transition.needs_comment and not comment:
+        raise NoticeError(_("Say what must change: a returned draft needs a comment."))
+    if action == "signed" and notice.author_id == actor.id:
+        raise NoticeError(_("The author of a draft cannot sign it off."))
+    if action == "issued":
+        return issue_notice(actor, notice, comment)
+    notice.status = transition.target.value
+    notice.events.append(NoticeEvent(actor_id=actor.id, action=action, comment=comment))
+    if action == "signed":
+        record(actor, "notice.sign", notice, title=notice.title)
+    db.session.commit()
+    return notice
+
+
+def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
+    """Give the signed notice its number and send it out. Hard lint errors block it."""
+    from app.receipts.services import distribute
+
+    errors = blocking(lint_notice(notice))
+    if errors:
+        raise NoticeError(_("The notice still has %(n)d format errors; fix them in the draft first.", n=len(errors)))
+    if notice.series is None:
+        raise NoticeError(_("Choose the document series (organ code) before issuing."))
+    if not notice.addressees:
+        raise NoticeError(_("The notice has no addressees."))
+    year = number_year(notice)
+    notice.year = year
+    notice.serial = allocate_number(notice.series, year)
+    notice.status = NoticeStatus.issued.value
+    notice.issued_at = utcnow()
+    if notice.imprinted_on is None:
+        notice.imprinted_on = notice.issued_at.astimezone(CHINA).date()
+    notice.events.append(NoticeEvent(actor_id=actor.id, action="issued", comment=comment))
+    db.session.flush()
+    distribute(notice)
+    record(actor, "notice.issue", notice, number=notice.number)
+    db.session.commit()
+    return notice
+
+
+# Finding notices
+
+
+def visible_notice(user, notice_id: int) -> Notice | None:
+    """Bureau users see every notice; a clerk only issued ones sent to its unit."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or user.is_bureau_user:
+        return notice
+    from app.receipts.models import Distribution
+
+    sent = db.session.scalar(
+        select(Distribution.id).where(Distribution.notice_id == notice.id, Distribution.unit_id == user.unit_id)
+    )
+    return notice if sent is not None and notice.is_issued else None
+
+
+@dataclass
+class NoticeFilter:
+    status: str = ""
+    series_id: int | None = None
+    year: int | None = None
+    q: str = ""
+
+
+def notices_query(filters: NoticeFilter):
+    query = select(Notice).options(selectinload(Notice.series), selectinload(Notice.author))
+    if filters.status:
+        query = query.where(Notice.status == filters.status)
+    if filters.series_id:
+        query = query.where(Notice.series_id == filters.series_id)
+    if filters.year:
+        # Drafts have no number yet: they belong to the year they were written in.
+        query = query.where(
+            or_(
+                Notice.year == filters.year,
+                (Notice.year.is_(None)) & (func.extract("year", Notice.created_at) == filters.year),
+            )
+        )
+    for word in filters.q.split():
+        query = query.where(Notice.title.contains(word, autoescape=True))
+    return query.order_by(Notice.issued_at.is_(None).desc(), Notice.issued_at.desc(), Notice.id.desc())
+
+
+def notice_years() -> list[int]:
+    issued = set(db.session.scalars(select(Notice.year).where(Notice.year.is_not(None)).distinct()))
+    issued.add(utcnow().astimezone(CHINA).year)
+    return sorted(issued, reverse=True)
+
+
+def today_in_china() -> date:
+    return datetime.now(CHINA).date()

@@ -1,4 +1,5 @@
 """Distribution of issued notices to units, and their receipts."""
+
 from sqlalchemy import select
 
 from app.extensions import db

@@ -15,7 +15,7 @@ from app.notices.models import Notice
 from app.units.models import Unit
 
 
-class ProgressState(str, enum.Enum):
+class ProgressState(enum.StrEnum):
     not_started = "not_started"
     in_progress = "in_progress"
     done = "done"

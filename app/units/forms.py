@@ -18,8 +18,12 @@ class UnitForm(FlaskForm):
             Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use Latin letters, digits, '.', '_' or '-'.")),
         ],
     )
-    name = StringField(_l("Full name"), filters=[strip_spaces], validators=[DataRequired(), Length(max=200), DocumentSafe()])
-    short_name = StringField(_l("Short name"), filters=[strip_spaces], validators=[Optional(), Length(max=100), DocumentSafe()])
+    name = StringField(
+        _l("Full name"), filters=[strip_spaces], validators=[DataRequired(), Length(max=200), DocumentSafe()]
+    )
+    short_name = StringField(
+        _l("Short name"), filters=[strip_spaces], validators=[Optional(), Length(max=100), DocumentSafe()]
+    )
     # No filters: the Mongolian name is kept exactly as typed.
     name_mn = TextAreaField(_l("Name in Mongolian script"), validators=[Optional(), Length(max=500), DocumentSafe()])
     kind = SelectField(_l("Kind"), choices=options((k.value, v) for k, v in UNIT_KIND_TITLES.items()))
@@ -27,7 +31,9 @@ class UnitForm(FlaskForm):
         _l("School level"), choices=options([("", "—"), *SCHOOL_LEVEL_TITLES.items()]), validators=[Optional()]
     )
     parent_id = SelectField(_l("Parent unit"), coerce=int, validators=[Optional()])
-    email = EmailField(_l("Email for reminders"), filters=[strip_spaces], validators=[Optional(), Email(), Length(max=200)])
+    email = EmailField(
+        _l("Email for reminders"), filters=[strip_spaces], validators=[Optional(), Email(), Length(max=200)]
+    )
     sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
     is_active = BooleanField(_l("Active"), default=True)
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 
 
-class UnitKind(str, enum.Enum):
+class UnitKind(enum.StrEnum):
     bureau = "bureau"
     section = "section"
     district_bureau = "district_bureau"

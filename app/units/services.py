@@ -1,4 +1,5 @@
 """Rules about units and unit groups; no request here, the caller passes the user."""
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError

@@ -1,4 +1,5 @@
 """Logging in and out, CSRF, throttling, session expiry under htmx, the access rules."""
+
 import re
 
 import pytest
@@ -115,10 +116,18 @@ def test_user_admin_creates_an_account_that_can_log_in(login, client, app):
         from app.units.models import Unit
 
         unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "no5_middle"))
-    response = client.post("/admin/users/new", data={
-        "username": "new_clerk", "display_name": "新收文员", "unit_id": unit_id, "roles": ["clerk"],
-        "locale": "", "is_active": "y", "password": "a-long-password",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "username": "new_clerk",
+            "display_name": "新收文员",
+            "unit_id": unit_id,
+            "roles": ["clerk"],
+            "locale": "",
+            "is_active": "y",
+            "password": "a-long-password",
+        },
+    )
     assert response.status_code == 303
     client.post("/logout")
     client.fetch_csrf_token()
@@ -127,10 +136,16 @@ def test_user_admin_creates_an_account_that_can_log_in(login, client, app):
 
 def test_user_form_error_keeps_what_was_typed(login, client):
     login("admin")
-    response = client.post("/admin/users/new", data={
-        "username": "bad name with spaces", "display_name": "某某", "unit_id": 1, "roles": ["clerk"],
-        "password": "a-long-password",
-    })
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "username": "bad name with spaces",
+            "display_name": "某某",
+            "unit_id": 1,
+            "roles": ["clerk"],
+            "password": "a-long-password",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'value="bad name with spaces"' in page
@@ -145,10 +160,20 @@ def test_inline_edit_of_an_account_returns_the_row_fragment(login, client, app):
     form = client.get(f"/admin/users/{user_id}/edit", headers={"HX-Request": "true"})
     assert form.status_code == 200 and "<html" not in form.get_data(as_text=True)
     assert f'id="user-{user_id}"' in form.get_data(as_text=True)
-    response = client.post(f"/admin/users/{user_id}/edit", headers={"HX-Request": "true"}, data={
-        "username": "staff", "display_name": "赵科长", "unit_id": unit_id, "roles": ["staff", "reviewer"],
-        "is_active": "y", "email": "", "phone": "", "locale": "",
-    })
+    response = client.post(
+        f"/admin/users/{user_id}/edit",
+        headers={"HX-Request": "true"},
+        data={
+            "username": "staff",
+            "display_name": "赵科长",
+            "unit_id": unit_id,
+            "roles": ["staff", "reviewer"],
+            "is_active": "y",
+            "email": "",
+            "phone": "",
+            "locale": "",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and html.lstrip().startswith("<tr")
     assert "赵科长" in html
@@ -162,10 +187,16 @@ def test_an_admin_cannot_lock_themselves_out(login, client, app):
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
         admin_id, unit_id = admin.id, admin.unit_id
-    response = client.post(f"/admin/users/{admin_id}/edit", data={
-        "username": "admin", "display_name": "系统管理员", "unit_id": unit_id, "roles": ["secretary"],
-        "is_active": "y",
-    })
+    response = client.post(
+        f"/admin/users/{admin_id}/edit",
+        data={
+            "username": "admin",
+            "display_name": "系统管理员",
+            "unit_id": unit_id,
+            "roles": ["secretary"],
+            "is_active": "y",
+        },
+    )
     assert response.status_code == 422
     with app.app_context():
         assert db.session.get(User, admin_id).has_role("admin")
@@ -178,10 +209,16 @@ def test_role_and_account_changes_are_audited(login, client, app):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "staff"))
         user_id, unit_id = user.id, user.unit_id
-    client.post(f"/admin/users/{user_id}/edit", data={
-        "username": "staff", "display_name": "赵科员", "unit_id": unit_id, "roles": ["staff", "signer"],
-        "is_active": "y",
-    })
+    client.post(
+        f"/admin/users/{user_id}/edit",
+        data={
+            "username": "staff",
+            "display_name": "赵科员",
+            "unit_id": unit_id,
+            "roles": ["staff", "signer"],
+            "is_active": "y",
+        },
+    )
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.roles"))
         assert event is not None and event.details["after"] == ["signer", "staff"]

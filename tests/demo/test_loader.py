@@ -1,4 +1,5 @@
 """demo load holds what the seed holds, and loading it twice changes nothing."""
+
 from sqlalchemy import func, select
 
 from app.demo.loader import load_demo
@@ -29,8 +30,22 @@ def test_units_the_seed_names_exist(demo):
     with demo.app_context():
         short_names = set(db.session.scalars(select(Unit.short_name)))
         names = set(db.session.scalars(select(Unit.name)))
-    for school in ["市一中", "市二中", "三中", "四中", "五中", "市六中", "八中", "九中", "市十中", "十二中",
-                   "十六中", "十八中", "十九中", "乌达区实验中学"]:
+    for school in [
+        "市一中",
+        "市二中",
+        "三中",
+        "四中",
+        "五中",
+        "市六中",
+        "八中",
+        "九中",
+        "市十中",
+        "十二中",
+        "十六中",
+        "十八中",
+        "十九中",
+        "乌达区实验中学",
+    ]:
         assert school in short_names, school
     for unit in ["乌海市教育局", "海勃湾区教育局", "乌达区教育局", "海南区教育局", "乌海市教育局办公室"]:
         assert unit in names, unit
@@ -46,7 +61,11 @@ def test_both_directly_run_and_district_run_schools_exist(demo):
 def test_the_three_recipient_groups_reach_the_right_units(demo):
     with demo.app_context():
         groups = {g.name: g for g in db.session.scalars(select(UnitGroup))}
-        assert [u.name for u in groups["各区教育局"].resolve_units()] == ["海勃湾区教育局", "乌达区教育局", "海南区教育局"]
+        assert [u.name for u in groups["各区教育局"].resolve_units()] == [
+            "海勃湾区教育局",
+            "乌达区教育局",
+            "海南区教育局",
+        ]
         direct = groups["直属各学校（单位）"].resolve_units()
         assert {u.kind for u in direct} == {"school", "direct_unit"}
         assert all(u.parent.code == "bureau" for u in direct)
@@ -90,8 +109,13 @@ def test_the_notice_has_its_number_title_and_the_measures(demo):
         (document,) = notice.documents
         assert document.title == "乌海市一体化推进全市义务教育扩优提质若干措施"
         body = document.body
-        for repaired in ["教育费附加30%资金", "优质均衡评估创建", "共建小组", "《乌海市中小学教学常规》的有效落实",
-                         "引导家长树立正确的"]:
+        for repaired in [
+            "教育费附加30%资金",
+            "优质均衡评估创建",
+            "共建小组",
+            "《乌海市中小学教学常规》的有效落实",
+            "引导家长树立正确的",
+        ]:
             assert repaired in body, repaired
         assert "（一）推动党的建设与教育教学深度融合，实施党建引领行动" in body
 
@@ -112,8 +136,10 @@ def test_the_eleven_measures_are_tasks_with_their_sub_items_and_lead_units(demo)
 
 def test_the_pairings_of_measure_8(demo):
     with demo.app_context():
-        pairings = {p.high_school.short_name: [m.short_name for m in p.middle_schools]
-                    for p in db.session.scalars(select(Pairing))}
+        pairings = {
+            p.high_school.short_name: [m.short_name for m in p.middle_schools]
+            for p in db.session.scalars(select(Pairing))
+        }
     assert pairings == {
         "市一中": ["市二中", "三中", "四中", "十八中", "十九中"],
         "市六中": ["五中", "八中", "九中", "十八中"],
@@ -166,7 +192,11 @@ def test_demo_scale_adds_schools_with_clerks_and_distributed_notices(demo):
         assert db.session.scalar(select(func.count(Unit.id)).where(Unit.code.like("scale_%"))) == 5
         scale_notices = db.session.scalars(select(Notice).where(Notice.title.like("关于测试通知%"))).all()
         assert len(scale_notices) == 3
-        assert db.session.scalar(select(func.count(Distribution.id)).where(
-            Distribution.notice_id.in_([n.id for n in scale_notices]))) == 15
+        assert (
+            db.session.scalar(
+                select(func.count(Distribution.id)).where(Distribution.notice_id.in_([n.id for n in scale_notices]))
+            )
+            == 15
+        )
     accounts = runner.invoke(args=["demo", "accounts"]).output
     assert "clerk_scale_0005\tclerk\t测试学校0005" in accounts

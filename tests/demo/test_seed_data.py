@@ -20,8 +20,13 @@ def all_measures():
 
 
 def all_units():
-    return [seed_data.BUREAU, *seed_data.SECTIONS, *seed_data.DISTRICT_BUREAUS, *seed_data.SCHOOLS,
-            *seed_data.DIRECT_UNITS]
+    return [
+        seed_data.BUREAU,
+        *seed_data.SECTIONS,
+        *seed_data.DISTRICT_BUREAUS,
+        *seed_data.SCHOOLS,
+        *seed_data.DIRECT_UNITS,
+    ]
 
 
 def test_seven_actions_with_their_labels():
@@ -39,7 +44,7 @@ def test_sub_item_counts():
 
 def test_each_item_starts_with_its_ordinal_and_holds_only_one():
     for measure in all_measures():
-        for ordinal, item in zip(ORDINALS, measure["items"]):
+        for ordinal, item in zip(ORDINALS, measure["items"], strict=False):
             assert item.startswith(ordinal + "是"), (measure["number"], item[:10])
             assert item.endswith("。")
             assert not re.search(rf"。[{ORDINALS}]是", item), (measure["number"], item[:10])
@@ -52,13 +57,16 @@ def test_measure_11_is_all_intro():
     assert measure["intro"].endswith("促进学生全面发展提供参考。")
 
 
-@pytest.mark.parametrize("joined, broken", [
-    ("教育费附加30%资金", "教育费附\n"),
-    ("优质均衡评估创建", "优质均衡评\n"),
-    ("组建共建小组，", "共建小\n"),
-    ("《乌海市中小学教学常规》的有效落实", "》\n的有效落实"),
-    ("引导家长树立正确的", "引导家长树\n"),
-])
+@pytest.mark.parametrize(
+    "joined, broken",
+    [
+        ("教育费附加30%资金", "教育费附\n"),
+        ("优质均衡评估创建", "优质均衡评\n"),
+        ("组建共建小组，", "共建小\n"),
+        ("《乌海市中小学教学常规》的有效落实", "》\n的有效落实"),
+        ("引导家长树立正确的", "引导家长树\n"),
+    ],
+)
 def test_page_break_splits_are_joined(joined, broken):
     assert seed_data.MEASURES_BODY.count(joined) == 1
     assert broken not in seed_data.MEASURES_BODY
@@ -112,8 +120,16 @@ def test_targets():
 def test_roster_members():
     members = seed_data.ROSTER["members"]
     named = [m for m in members if m["name"]]
-    assert [m["name"] for m in named] == ["董跃飞", "肖西田", "张志贤", "王梦云", "郭亚东", "张春萍", "韩纬华",
-                                         "徐恩勇"]
+    assert [m["name"] for m in named] == [
+        "董跃飞",
+        "肖西田",
+        "张志贤",
+        "王梦云",
+        "郭亚东",
+        "张春萍",
+        "韩纬华",
+        "徐恩勇",
+    ]
     assert [m["role"] for m in named] == ["组长"] + ["副组长"] * 7
     assert [m["title"] for m in named] == [
         "市教育局党组书记、局长",
@@ -126,8 +142,11 @@ def test_roster_members():
     assert [m["unit"] for m in named[5:]] == ["haibowan", "wuda", "hainan"]
     assert members[-1]["role"] == "成员" and members[-1]["name"] is None
     assert members[-1]["description"] == "各高中学校书记、校长、各直属单位负责人、市教育局各科室负责人"
-    assert seed_data.ROSTER["established_by"] == (seed_data.NOTICE["series"], seed_data.NOTICE["year"],
-                                                  seed_data.NOTICE["serial"])
+    assert seed_data.ROSTER["established_by"] == (
+        seed_data.NOTICE["series"],
+        seed_data.NOTICE["year"],
+        seed_data.NOTICE["serial"],
+    )
 
 
 def test_unit_codes_unique_and_every_reference_resolves():
@@ -166,7 +185,7 @@ def test_notice_addresses_the_groups_in_order():
 def test_body_keeps_every_character_of_the_seed():
     """Apart from the repairs, the body is the seed text: compare both with layout noise removed."""
     text = SEED.read_text(encoding="utf-8")
-    seed = text[text.index("为深入贯彻落实"):]
+    seed = text[text.index("为深入贯彻落实") :]
     seed = re.sub(r"\*\*组 长：.*?各科室负责人", "{{roster}}", seed, flags=re.S)
 
     def bare(s):

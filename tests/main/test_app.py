@@ -1,4 +1,5 @@
 """The application factory, settings from the environment, health check, headers."""
+
 import pytest
 
 from app.config import load_settings

@@ -1,4 +1,5 @@
 """Units and groups: admin pages, inline editing, Mongolian names, a clerk's view."""
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -15,9 +16,16 @@ def _unit(app, code):
 
 def _unit_form(unit, **changes):
     data = {
-        "code": unit.code, "name": unit.name, "short_name": unit.short_name or "", "name_mn": unit.name_mn or "",
-        "kind": unit.kind, "school_level": unit.school_level or "", "parent_id": unit.parent_id or 0,
-        "email": unit.email or "", "sort_order": unit.sort_order, "is_active": "y",
+        "code": unit.code,
+        "name": unit.name,
+        "short_name": unit.short_name or "",
+        "name_mn": unit.name_mn or "",
+        "kind": unit.kind,
+        "school_level": unit.school_level or "",
+        "parent_id": unit.parent_id or 0,
+        "email": unit.email or "",
+        "sort_order": unit.sort_order,
+        "is_active": "y",
     }
     data.update(changes)
     return data
@@ -52,8 +60,9 @@ def test_inline_edit_swaps_the_row_in_place(login, client, app):
     form = client.get(f"/admin/units/{unit.id}/edit", headers={"HX-Request": "true"})
     html = form.get_data(as_text=True)
     assert "<html" not in html and html.lstrip().startswith("<tr") and "editing" in html
-    response = client.post(f"/admin/units/{unit.id}/edit", headers={"HX-Request": "true"},
-                           data=_unit_form(unit, short_name="五中（新）"))
+    response = client.post(
+        f"/admin/units/{unit.id}/edit", headers={"HX-Request": "true"}, data=_unit_form(unit, short_name="五中（新）")
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and "五中（新）" in html
     assert "editing" not in html
@@ -63,8 +72,11 @@ def test_inline_edit_swaps_the_row_in_place(login, client, app):
 def test_inline_edit_error_keeps_the_typed_values_in_the_row(login, client, app):
     login("admin")
     unit = _unit(app, "no5_middle")
-    response = client.post(f"/admin/units/{unit.id}/edit", headers={"HX-Request": "true"},
-                           data=_unit_form(unit, code="no3_middle", name="改名后的学校"))
+    response = client.post(
+        f"/admin/units/{unit.id}/edit",
+        headers={"HX-Request": "true"},
+        data=_unit_form(unit, code="no3_middle", name="改名后的学校"),
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<html" not in html and 'value="改名后的学校"' in html
@@ -74,17 +86,31 @@ def test_inline_edit_error_keeps_the_typed_values_in_the_row(login, client, app)
 def test_plain_form_creates_a_unit_and_refuses_a_forbidden_character(login, client, app):
     login("admin")
     bureau = _unit(app, "bureau")
-    response = client.post("/admin/units/new", data={
-        "code": "no30_middle", "name": "乌海市第三十中学\x07", "kind": "school", "parent_id": bureau.id,
-        "sort_order": 5, "is_active": "y",
-    })
+    response = client.post(
+        "/admin/units/new",
+        data={
+            "code": "no30_middle",
+            "name": "乌海市第三十中学\x07",
+            "kind": "school",
+            "parent_id": bureau.id,
+            "sort_order": 5,
+            "is_active": "y",
+        },
+    )
     assert response.status_code == 422
     assert "U+0007" in response.get_data(as_text=True)
     assert _unit(app, "no30_middle") is None
-    response = client.post("/admin/units/new", data={
-        "code": "no30_middle", "name": "乌海市第三十中学", "kind": "school", "parent_id": bureau.id,
-        "sort_order": 5, "is_active": "y",
-    })
+    response = client.post(
+        "/admin/units/new",
+        data={
+            "code": "no30_middle",
+            "name": "乌海市第三十中学",
+            "kind": "school",
+            "parent_id": bureau.id,
+            "sort_order": 5,
+            "is_active": "y",
+        },
+    )
     assert response.status_code == 303
     assert _unit(app, "no30_middle").parent_id == bureau.id
 
@@ -114,9 +140,16 @@ def test_a_clerk_lands_on_its_unit_not_on_the_bureau_home(login, client):
 def test_rule_based_group_reaches_new_units_by_itself(login, client, app):
     login("admin")
     bureau = _unit(app, "bureau")
-    client.post("/admin/units/new", data={
-        "code": "no31_middle", "name": "乌海市第三十一中学", "kind": "school", "parent_id": bureau.id, "is_active": "y",
-    })
+    client.post(
+        "/admin/units/new",
+        data={
+            "code": "no31_middle",
+            "name": "乌海市第三十一中学",
+            "kind": "school",
+            "parent_id": bureau.id,
+            "is_active": "y",
+        },
+    )
     with app.app_context():
         group = db.session.scalar(select(UnitGroup).where(UnitGroup.name == "直属各学校（单位）"))
         names = [u.name for u in group.resolve_units()]
@@ -154,10 +187,18 @@ def test_inline_edit_of_a_group_keeps_its_rule(login, client, app):
     assert form.lstrip().startswith("<tr") and 'name="rule_kinds"' in form
     # Post back what the inline row sends: the new name and order, the rule in hidden fields.
     hidden_kinds = [v for v in __import__("re").findall(r'name="rule_kinds" value="([^"]+)"', form)]
-    response = client.post(f"/admin/groups/{group_id}/edit", headers={"HX-Request": "true"}, data={
-        "name": "直属各学校（单位）", "name_mn": "", "sort_order": 25, "rule_kinds": hidden_kinds,
-        "rule_parent_id": parent_id, "note": "",
-    })
+    response = client.post(
+        f"/admin/groups/{group_id}/edit",
+        headers={"HX-Request": "true"},
+        data={
+            "name": "直属各学校（单位）",
+            "name_mn": "",
+            "sort_order": 25,
+            "rule_kinds": hidden_kinds,
+            "rule_parent_id": parent_id,
+            "note": "",
+        },
+    )
     assert response.status_code == 200 and response.get_data(as_text=True).lstrip().startswith("<tr")
     with app.app_context():
         group = db.session.get(UnitGroup, group_id)

@@ -1,0 +1,293 @@
+"""The draft editor's form: building it, its in-place actions, and what it shows.
+
+The editor is one form. Besides saving, its buttons change the form itself
+without saving anything: import a .docx, apply a lint fix, add or remove a
+distributed document. Each re-renders the editor with what the secretary typed,
+so nothing is ever lost; with htmx only the editor is swapped, without
+JavaScript the whole page comes back.
+"""
+
+import difflib
+
+from flask import current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from app.core.forms import options
+from app.core.web import render
+from app.extensions import db
+from app.notices.docx_import import DocxImportError, import_docx
+from app.notices.forms import NoticeForm
+from app.notices.lint import Finding, apply_fix, lint
+from app.notices.models import Notice
+from app.notices.services import addressee_line, lint_fields, list_series, picks_from
+from app.units.models import Unit, UnitGroup
+
+
+def _fill_choices(form: NoticeForm) -> None:
+    series = list_series()
+    form.series_id.choices = options([(s.id, f"{s.organ_code}（{s.name}）") for s in series])
+    groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.sort_order, UnitGroup.id)).all()
+    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)).all()
+    for field in (form.addressee_groups, form.cc_groups):
+        field.choices = options([(g.id, g.name) for g in groups])
+    for field in (form.addressee_units, form.cc_units):
+        field.choices = options([(u.id, u.name) for u in units])
+
+
+def build_form(notice: Notice | None = None) -> NoticeForm:
+    """The form from the request, or (GET) from the stored draft."""
+    if request.method == "GET" and notice is not None:
+        form = NoticeForm(data=stored_data(notice))
+    else:
+        form = NoticeForm()
+    _fill_choices(form)
+    return form
+
+
+def stored_data(notice: Notice) -> dict:
+    return {
+        "series_id": notice.series_id,
+        "kind": notice.kind,
+        "title": notice.title,
+        "addressee_groups": [p["group"] for p in notice.addressees if "group" in p],
+        "addressee_units": [p["unit"] for p in notice.addressees if "unit" in p],
+        "cc_groups": [p["group"] for p in notice.cc if "group" in p],
+        "cc_units": [p["unit"] for p in notice.cc if "unit" in p],
+        "body": notice.body,
+        "documents": [{"title": d.title, "body": d.body} for d in notice.documents],
+        "signature_organ": notice.signature_organ,
+        "signed_on": notice.signed_on,
+        "with_seal": notice.with_seal,
+        "note": notice.note,
+        "imprint_organ": notice.imprint_organ,
+        "imprinted_on": notice.imprinted_on,
+        "label_documents_as_attachments": notice.label_documents_as_attachments,
+        "reply_requested": notice.reply_requested,
+        "version": str(notice.version),
+    }
+
+
+def fill_defaults(form: NoticeForm) -> None:
+    """A new draft starts with the bureau's usual series, signature and imprint."""
+    if form.series_id.choices:
+        form.series_id.data = form.series_id.choices[0].value
+    bureau = db.session.scalar(select(Unit).where(Unit.kind == "bureau").order_by(Unit.id))
+    if bureau is not None:
+        form.signature_organ.data = bureau.name
+        office = db.session.scalar(select(Unit).where(Unit.parent_id == bureau.id, Unit.code == "office"))
+        form.imprint_organ.data = office.name if office is not None else f"{bureau.name}办公室"
+    form.with_seal.data = True
+
+
+def form_data(form: NoticeForm) -> dict:
+    data = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "import_file")}
+    data["documents"] = [
+        {"title": entry.form.title.data or "", "body": entry.form.body.data or ""} for entry in form.documents.entries
+    ]
+    return data
+
+
+def _lint_form_fields(form: NoticeForm) -> dict[str, str]:
+    data = form_data(form)
+    data["addressee_text"] = addressee_line(picks_from(data["addressee_groups"], data["addressee_units"]))
+    data["cc_text"] = addressee_line(picks_from(data["cc_groups"], data["cc_units"]), closing="")
+    return lint_fields(data)
+
+
+def finding_key(finding: Finding) -> str:
+    return f"{finding.field}|{finding.line}|{finding.start}|{finding.end}|{finding.rule}"
+
+
+def _field_for(form: NoticeForm, key: str):
+    if key in ("title", "body", "note"):
+        return getattr(form, key)
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "documents" and parts[1].isdigit() and parts[2] in ("title", "body"):
+        entries = form.documents.entries
+        index = int(parts[1])
+        if index < len(entries):
+            return getattr(entries[index].form, parts[2])
+    return None
+
+
+def _apply_fix(form: NoticeForm, key: str) -> None:
+    wanted = [f for f in lint(_lint_form_fields(form)) if finding_key(f) == key]
+    field = _field_for(form, key.split("|", 1)[0])
+    if not wanted or wanted[0].fix is None or field is None:
+        flash(_("That correction no longer applies: the text has changed since. The list below is up to date."), "info")
+        return
+    try:
+        field.data = apply_fix(field.data or "", wanted[0])
+    except ValueError:
+        flash(_("That correction no longer applies: the text has changed since. The list below is up to date."), "info")
+
+
+def _match_addressees(form: NoticeForm, text: str) -> list[str]:
+    """Pick the groups and units an imported addressee line names; return the names not found."""
+    names = [n for n in text.rstrip("：:").split("、") if n.strip()]
+    groups = {g.label: g.value for g in form.addressee_groups.choices}
+    units = {u.label: u.value for u in form.addressee_units.choices}
+    short_names = {u.short_name: u.id for u in db.session.scalars(select(Unit)) if u.short_name}
+    picked_groups, picked_units, unknown = [], [], []
+    for name in names:
+        name = name.strip()
+        if name in groups:
+            picked_groups.append(groups[name])
+        elif name in units:
+            picked_units.append(units[name])
+        elif name in short_names:
+            picked_units.append(short_names[name])
+        else:
+            unknown.append(name)
+    form.addressee_groups.data = picked_groups
+    form.addressee_units.data = picked_units
+    return unknown
+
+
+def _import(form: NoticeForm) -> None:
+    upload = form.import_file.data
+    if not upload or not getattr(upload, "filename", ""):
+        form.import_file.errors = [_("Choose a .docx file to import.")]
+        return
+    data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    try:
+        draft = import_docx(data, max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+    except DocxImportError as exc:
+        form.import_file.errors = [str(exc)]
+        return
+    if form.import_target.data == "document":
+        form.documents.append_entry({"title": draft.title, "body": draft.body})
+        flash(
+            _("The file was added as distributed document %(n)d. Check it, then save.", n=len(form.documents.entries)),
+            "success",
+        )
+    else:
+        if draft.title:
+            form.title.data = draft.title
+        form.body.data = draft.body
+        if draft.signature_organ:
+            form.signature_organ.data = draft.signature_organ
+        if draft.signed_on:
+            form.signed_on.data = draft.signed_on
+        if draft.addressee_text:
+            unknown = _match_addressees(form, draft.addressee_text)
+            if unknown:
+                flash(
+                    _(
+                        "These addressees are not groups or units here; pick them by hand: %(names)s",
+                        names="、".join(unknown),
+                    ),
+                    "error",
+                )
+        flash(_("The text was imported. Check it, then save."), "success")
+    for warning in draft.warnings:
+        flash(warning, "info")
+
+
+def run_action(form: NoticeForm, action: str) -> bool:
+    """Carry out an in-place action; False for "save" (the caller validates and saves)."""
+    if action.startswith("fix:"):
+        _apply_fix(form, action[4:])
+    elif action == "add_document":
+        form.documents.append_entry()
+    elif action.startswith("remove_document:"):
+        index = action.split(":", 1)[1]
+        if index.isdigit() and int(index) < len(form.documents.entries):
+            form.documents.entries.pop(int(index))
+    elif action == "import":
+        _import(form)
+    else:
+        return False
+    return True
+
+
+# What the editor shows
+
+
+def compare(current: Notice, form: NoticeForm) -> list[dict]:
+    """The fields where the saved draft and the editor differ, with a line diff of long texts."""
+    theirs = stored_data(current)
+    mine = form_data(form)
+    labels = {
+        "title": form.title.label.text,
+        "body": form.body.label.text,
+        "note": form.note.label.text,
+        "signature_organ": form.signature_organ.label.text,
+    }
+    rows = []
+    for key, label in labels.items():
+        a, b = theirs.get(key) or "", mine.get(key) or ""
+        if a != b:
+            rows.append({"label": label, "theirs": a, "mine": b, "diff": _diff(a, b)})
+    if [d for d in theirs["documents"]] != [d for d in mine["documents"]]:
+        a = "\n\n".join(f"{d['title']}\n{d['body']}" for d in theirs["documents"])
+        b = "\n\n".join(f"{d['title']}\n{d['body']}" for d in mine["documents"])
+        rows.append({"label": _("Distributed documents"), "theirs": a, "mine": b, "diff": _diff(a, b)})
+    return rows
+
+
+def _diff(theirs: str, mine: str) -> Markup:
+    """A line diff: lines only in theirs struck through, lines only in mine underlined."""
+    out = []
+    for line in difflib.ndiff(theirs.splitlines(), mine.splitlines()):
+        tag, text = line[:2], escape(line[2:])
+        if tag == "- ":
+            out.append(Markup('<del class="theirs">{}</del>').format(text))
+        elif tag == "+ ":
+            out.append(Markup('<ins class="mine">{}</ins>').format(text))
+        elif tag == "  ":
+            out.append(Markup("<span>{}</span>").format(text))
+    return Markup("<br>").join(out)
+
+
+def render_lint(form: NoticeForm, editor_url: str):
+    """Only the lint panel; its fix buttons post the editor form to editor_url."""
+    fields = _lint_form_fields(form)
+    findings = lint(fields)
+    return render(
+        "notices/edit.html",
+        "notices/_lint.html",
+        form=form,
+        findings=findings,
+        addressee_preview=fields["addressee_text"],
+        cc_preview=fields["cc_text"],
+        field_labels=_field_labels(form),
+        action_url=editor_url,
+    )
+
+
+def _field_labels(form: NoticeForm) -> dict[str, str]:
+    labels = {
+        "title": form.title.label.text,
+        "addressee_text": _("Addressees"),
+        "cc_text": _("Copy to (抄送)"),
+        "body": form.body.label.text,
+        "note": form.note.label.text,
+    }
+    for index, _entry in enumerate(form.documents.entries):
+        labels[f"documents.{index}.title"] = _("Distributed document %(n)d, title", n=index + 1)
+        labels[f"documents.{index}.body"] = _("Distributed document %(n)d, text", n=index + 1)
+    return labels
+
+
+def render_editor(form: NoticeForm, notice: Notice | None, conflict=None):
+    fields = _lint_form_fields(form)
+    findings = lint(fields)
+    action_url = url_for("notices.edit", notice_id=notice.id) if notice else url_for("notices.create")
+    status = 422 if (form.errors or form.form_errors or conflict) else 200
+    return render(
+        "notices/edit.html",
+        "notices/_editor.html",
+        form=form,
+        notice=notice,
+        findings=findings,
+        addressee_preview=fields["addressee_text"],
+        cc_preview=fields["cc_text"],
+        field_labels=_field_labels(form),
+        action_url=action_url,
+        conflict=conflict,
+        user=current_user,
+    ), status

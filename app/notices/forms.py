@@ -1,0 +1,111 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.core.forms import MultiCheckboxField, options
+from app.core.validators import DocumentSafe, strip_spaces
+from app.notices.models import NOTICE_KINDS, STATUS_TITLES
+
+MAX_BODY = 200_000  # characters: about sixty pages of 3号仿宋
+
+
+class DocumentForm(Form):
+    """One document distributed by an 印发通知 (no CSRF of its own: it lives inside the notice form)."""
+
+    title = TextAreaField(
+        _l("Title of the distributed document"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=500), DocumentSafe()],
+    )
+    body = TextAreaField(_l("Its text"), validators=[Optional(), Length(max=MAX_BODY), DocumentSafe()])
+
+
+class NoticeForm(FlaskForm):
+    series_id = SelectField(_l("Document series"), coerce=int, validators=[Optional()])
+    kind = SelectField(_l("Kind"), choices=options((k, k) for k in NOTICE_KINDS[:1]))
+    title = TextAreaField(
+        _l("Title"), filters=[strip_spaces], validators=[DataRequired(), Length(max=500), DocumentSafe()]
+    )
+    addressee_groups = MultiCheckboxField(_l("Addressee groups"), coerce=int)
+    addressee_units = MultiCheckboxField(_l("Addressee units"), coerce=int)
+    cc_groups = MultiCheckboxField(_l("Copy to groups (抄送)"), coerce=int)
+    cc_units = MultiCheckboxField(_l("Copy to units (抄送)"), coerce=int)
+    body = TextAreaField(
+        _l("Text"),
+        description=_l(
+            "One paragraph per line. Headings start with 一、 （一） 1. （1）; "
+            "a bold lead sentence is written **like this。** at the start of a paragraph."
+        ),
+        validators=[Optional(), Length(max=MAX_BODY), DocumentSafe()],
+    )
+    documents = FieldList(FormField(DocumentForm), min_entries=0)
+    signature_organ = StringField(
+        _l("Signature organ (发文机关署名)"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=200), DocumentSafe()],
+    )
+    signed_on = DateField(_l("Date (成文日期)"), validators=[Optional()])
+    with_seal = BooleanField(_l("Sealed (加盖印章)"), default=True)
+    note = TextAreaField(
+        _l("Note (附注)"), filters=[strip_spaces], validators=[Optional(), Length(max=2000), DocumentSafe()]
+    )
+    imprint_organ = StringField(
+        _l("Imprint organ (印发机关)"), filters=[strip_spaces], validators=[Optional(), Length(max=200), DocumentSafe()]
+    )
+    imprinted_on = DateField(
+        _l("Imprint date (印发日期)"),
+        validators=[Optional()],
+        description=_l("Left empty, it becomes the day of issue."),
+    )
+    label_documents_as_attachments = BooleanField(_l("Label the distributed documents as 附件"))
+    reply_requested = BooleanField(_l("Ask the units for a reply (回执) with their receipt"))
+    version = HiddenField()
+    import_file = FileField(_l("Import the text from a .docx written in Word or WPS"))
+    import_target = SelectField(
+        _l("Import into"),
+        default="notice",
+        validate_choice=False,  # only read by the import action, which falls back to "notice"
+        choices=options(
+            [
+                ("notice", _l("this notice (title, addressees, text, signature)")),
+                ("document", _l("a new distributed document")),
+            ]
+        ),
+    )
+
+
+class StepForm(FlaskForm):
+    comment = TextAreaField(
+        _l("Comment"), filters=[strip_spaces], validators=[Optional(), Length(max=5000), DocumentSafe()]
+    )
+
+
+class SeriesCounterForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=1990, max=2200)])
+    next_serial = IntegerField(_l("Next serial"), validators=[InputRequired(), NumberRange(min=1, max=100000)])
+
+
+class NoticeFilterForm(Form):
+    """The list's filters: a plain GET form (no CSRF needed for reading)."""
+
+    status = SelectField(
+        _l("Status"),
+        choices=options([("", _l("All"))] + [(k.value, v) for k, v in STATUS_TITLES.items()]),
+        validators=[Optional()],
+    )
+    series_id = SelectField(_l("Series"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    year = SelectField(_l("Year"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    q = StringField(_l("Words in the title"), filters=[strip_spaces], validators=[Optional(), Length(max=100)])

@@ -1,0 +1,234 @@
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.auth.access import bureau_required, login_required, roles_required
+from app.auth.models import Role
+from app.core.forms import options
+from app.core.web import render, see_other
+from app.extensions import db
+from app.notices import editor
+from app.notices.forms import NoticeFilterForm, SeriesCounterForm, StepForm
+from app.notices.models import DocumentSeries, Notice, NoticeStatus
+from app.notices.services import (
+    TRANSITIONS,
+    EditConflict,
+    NoticeError,
+    NoticeFilter,
+    action_title,
+    advance,
+    available_actions,
+    create_draft,
+    delete_draft,
+    lint_notice,
+    list_series,
+    notice_years,
+    notices_query,
+    set_next_serial,
+    start_correction,
+    step_title,
+    today_in_china,
+    update_draft,
+    visible_notice,
+)
+from app.notices.text import paragraphs
+from app.rosters.services import roster_lines_for_notice
+
+bp = Blueprint("notices", __name__)
+
+secretary_only = roles_required(Role.secretary)
+PER_PAGE = 20
+
+
+@bp.app_template_global()
+def text_paragraphs(body: str):
+    return paragraphs(body)
+
+
+@bp.app_template_global()
+def notice_step_title(action: str) -> str:
+    return step_title(action)
+
+
+@bp.app_template_global()
+def notice_action_title(action: str) -> str:
+    return action_title(action)
+
+
+# The list
+
+
+@bp.get("/notices")
+@bureau_required
+def index():
+    form = NoticeFilterForm(request.args)
+    form.series_id.choices = options([("", _("All"))] + [(s.id, s.organ_code) for s in list_series()])
+    form.year.choices = options([("", _("All"))] + [(y, str(y)) for y in notice_years()])
+    filters = NoticeFilter()
+    if form.validate():
+        filters = NoticeFilter(
+            status=form.status.data or "", series_id=form.series_id.data, year=form.year.data, q=form.q.data or ""
+        )
+    page = db.paginate(notices_query(filters), per_page=PER_PAGE, error_out=False)
+    return render("notices/index.html", "notices/_list.html", form=form, page=page, args=request.args.to_dict())
+
+
+# Drafting
+
+
+@bp.route("/notices/new", methods=["GET", "POST"])
+@secretary_only
+def create():
+    form = editor.build_form()
+    if request.method == "GET":
+        editor.fill_defaults(form)
+    elif editor.run_action(form, request.form.get("action", "save")):
+        pass  # the editor changed itself (import, fix, add a document): show it again, nothing saved
+    elif form.validate():
+        notice = create_draft(current_user, editor.form_data(form))
+        flash(_("Draft saved."), "success")
+        return see_other("notices.edit", notice_id=notice.id)
+    return editor.render_editor(form, notice=None)
+
+
+@bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
+@secretary_only
+def edit(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    if notice.status != NoticeStatus.draft:
+        flash(_("Only a draft can be edited. This notice is %(status)s.", status=notice.status_title), "error")
+        return see_other("notices.show", notice_id=notice.id)
+    form = editor.build_form(notice)
+    conflict = None
+    if request.method == "POST" and not editor.run_action(form, request.form.get("action", "save")):
+        if form.validate():
+            try:
+                update_draft(current_user, notice, editor.form_data(form), int(form.version.data or 0))
+            except EditConflict as exc:
+                conflict = editor.compare(exc.current, form)
+                form.form_errors.append(str(exc))
+                # Saving again now is a deliberate choice to keep this version.
+                form.version.data = str(exc.current.version)
+            except NoticeError as exc:
+                db.session.rollback()
+                form.form_errors.append(str(exc))
+            else:
+                flash(_("Draft saved."), "success")
+                return see_other("notices.edit", notice_id=notice.id)
+    return editor.render_editor(form, notice=notice, conflict=conflict)
+
+
+@bp.post("/notices/lint")
+@secretary_only
+def lint_preview():
+    """htmx: the format check and the addressee line, as the secretary types."""
+    form = editor.build_form()
+    editor_url = request.form.get("editor_url", "")
+    if not editor_url.startswith("/notices/") or "//" in editor_url:
+        editor_url = url_for("notices.create")
+    return editor.render_lint(form, editor_url)
+
+
+@bp.post("/notices/<int:notice_id>/delete")
+@secretary_only
+def delete(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    try:
+        delete_draft(current_user, notice)
+    except NoticeError as exc:
+        flash(str(exc), "error")
+        return see_other("notices.show", notice_id=notice_id)
+    flash(_("Draft deleted."), "success")
+    return see_other("notices.index")
+
+
+@bp.post("/notices/<int:notice_id>/correct")
+@secretary_only
+def correct(notice_id: int):
+    original = db.session.get(Notice, notice_id) or abort(404)
+    try:
+        draft = start_correction(current_user, original)
+    except NoticeError as exc:
+        flash(str(exc), "error")
+        return see_other("notices.show", notice_id=notice_id)
+    flash(_("A correction of %(number)s has been started as a new draft.", number=original.number), "success")
+    return see_other("notices.edit", notice_id=draft.id)
+
+
+# The notice and its workflow
+
+
+@bp.get("/notices/<int:notice_id>")
+@login_required
+def show(notice_id: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    findings = lint_notice(notice) if not notice.is_issued and current_user.is_bureau_user else []
+    corrections = db.session.scalars(select(Notice).where(Notice.corrects_id == notice.id)).all()
+    return render(
+        "notices/show.html",
+        notice=notice,
+        actions=available_actions(current_user, notice),
+        transitions=TRANSITIONS,
+        step_form=StepForm(),
+        findings=findings,
+        corrections=corrections,
+        roster_lines=roster_lines_for_notice(notice),
+    )
+
+
+@bp.post("/notices/<int:notice_id>/steps/<action>")
+@bureau_required
+def step(notice_id: int, action: str):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    if action not in TRANSITIONS:
+        abort(404)
+    form = StepForm()
+    if not form.validate():
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        return see_other("notices.show", notice_id=notice.id)
+    try:
+        advance(current_user, notice, action, form.comment.data or "")
+    except NoticeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return see_other("notices.show", notice_id=notice.id)
+    if action == "issued":
+        flash(_("Issued as %(number)s.", number=notice.number), "success")
+    else:
+        flash(_("%(step)s: %(action)s.", step=step_title(action), action=action_title(action)), "success")
+    return see_other("notices.show", notice_id=notice.id)
+
+
+# Document series (admin)
+
+
+@bp.route("/admin/series", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def series():
+    form = SeriesCounterForm()
+    chosen = request.args.get("series_id", type=int) or request.form.get("series_id", type=int)
+    if request.method == "POST":
+        target = db.session.get(DocumentSeries, chosen or 0) or abort(404)
+        if form.validate():
+            try:
+                set_next_serial(target, form.year.data, form.next_serial.data)
+                db.session.commit()
+            except NoticeError as exc:
+                db.session.rollback()
+                form.next_serial.errors.append(str(exc))
+            else:
+                from app.notices.models import format_document_number
+
+                flash(
+                    _(
+                        "The next notice of %(year)d in this series will be %(number)s.",
+                        year=form.year.data,
+                        number=format_document_number(target.organ_code, form.year.data, form.next_serial.data),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("notices.series"), code=303)
+    return render(
+        "notices/series.html", series_list=list_series(), form=form, chosen=chosen, current_year=today_in_china().year
+    ), (422 if form.errors else 200)

@@ -1,0 +1,68 @@
+"""The stored form of a notice's text, read back into paragraphs.
+
+One paragraph per line. Headings are known by their prefix (一、 （一） 1. （1）);
+a bold lead sentence is written between double asterisks at the start of a
+paragraph; "\\*" is a literal asterisk; a line "{{roster}}" stands for the roster
+of the leading group the notice sets up. The HTML preview and the .docx both
+read the text through here, so they always agree.
+"""
+
+import re
+from dataclasses import dataclass
+
+ROSTER_PLACEHOLDER = "{{roster}}"
+
+_LEVELS = [
+    (1, re.compile(r"^[一二三四五六七八九十]+、")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
+    (3, re.compile(r"^\d{1,2}\.(?!\d)")),
+    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
+]
+_LEAD = re.compile(r"^\*\*(.+?)(?<!\\)\*\*(.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str  # the whole paragraph, asterisks removed
+    level: int | None  # heading level 1–4 by prefix, None for body text
+    lead: str = ""  # the bold lead sentence at its start, if any (a prefix of text)
+    is_roster: bool = False
+
+    @property
+    def rest(self) -> str:
+        return self.text[len(self.lead) :]
+
+    @property
+    def is_heading(self) -> bool:
+        """A heading stands alone: 一、指导思想. A "1." paragraph with a lead sentence is body text."""
+        return self.level is not None and not self.lead and (self.level <= 2 or len(self.text) <= 40)
+
+
+def heading_level(text: str) -> int | None:
+    for level, pattern in _LEVELS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\*", "*")
+
+
+def paragraphs(body: str) -> list[Paragraph]:
+    result = []
+    for raw in (body or "").splitlines():
+        line = raw.strip(" \t\u3000")
+        if not line:
+            continue
+        if line == ROSTER_PLACEHOLDER:
+            result.append(Paragraph(text="", level=None, is_roster=True))
+            continue
+        match = _LEAD.match(line)
+        if match:
+            lead, rest = _unescape(match.group(1)), _unescape(match.group(2))
+            result.append(Paragraph(text=lead + rest, level=heading_level(lead), lead=lead))
+        else:
+            text = _unescape(line)
+            result.append(Paragraph(text=text, level=heading_level(text)))
+    return result
