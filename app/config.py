@@ -48,6 +48,7 @@ def load_settings(instance_path: str) -> dict:
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
 
+    upload_limit = int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
     return {
         "APP_ENV": env,
         "SECRET_KEY": _secret_key(instance, env),
@@ -60,7 +61,11 @@ def load_settings(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        # One uploaded file may be this large; a larger one is refused with a message in the
+        # form that keeps what was typed. A whole request may be bigger (a long draft and a
+        # file), up to the hard cap Flask enforces with a bare 413.
+        "MAX_UPLOAD_BYTES": upload_limit,
+        "MAX_CONTENT_LENGTH": 3 * upload_limit + 4 * 1024 * 1024,
         "FILES_DIR": os.environ.get("FILES_DIR") or str(instance / "files"),
         "SOFFICE": os.environ.get("SOFFICE", ""),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -19,7 +19,7 @@ from app.core.forms import options
 from app.core.web import render
 from app.extensions import db
 from app.notices.docx_import import DocxImportError, import_docx
-from app.notices.forms import NoticeForm
+from app.notices.forms import AttachmentForm, NoticeForm
 from app.notices.lint import Finding, apply_fix, lint
 from app.notices.models import Notice
 from app.notices.services import addressee_line, lint_fields, list_series, picks_from
@@ -152,9 +152,9 @@ def _import(form: NoticeForm) -> None:
     if not upload or not getattr(upload, "filename", ""):
         form.import_file.errors = [_("Choose a .docx file to import.")]
         return
-    data = upload.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
     try:
-        draft = import_docx(data, max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+        draft = import_docx(data, max_bytes=current_app.config["MAX_UPLOAD_BYTES"])
     except DocxImportError as exc:
         form.import_file.errors = [str(exc)]
         return
@@ -290,4 +290,5 @@ def render_editor(form: NoticeForm, notice: Notice | None, conflict=None):
         action_url=action_url,
         conflict=conflict,
         user=current_user,
+        attachment_form=AttachmentForm(formdata=None),
     ), status

@@ -109,3 +109,12 @@ class NoticeFilterForm(Form):
     series_id = SelectField(_l("Series"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     year = SelectField(_l("Year"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     q = StringField(_l("Words in the title"), filters=[strip_spaces], validators=[Optional(), Length(max=100)])
+
+
+class AttachmentForm(FlaskForm):
+    title = StringField(
+        _l("Attachment name (as the 附件说明 lists it)"),
+        filters=[strip_spaces],
+        validators=[DataRequired(), Length(max=200), DocumentSafe()],
+    )
+    file = FileField(_l("File (PDF, Word, Excel, PowerPoint, OFD, image or zip)"))

@@ -1,4 +1,6 @@
-from flask import Blueprint, abort, flash, redirect, request, url_for
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,8 +10,10 @@ from app.auth.models import Role
 from app.core.forms import options
 from app.core.web import render, see_other
 from app.extensions import db
+from app.files.models import StoredFile
+from app.files.services import read_bytes, safe_download_name
 from app.notices import editor
-from app.notices.forms import NoticeFilterForm, SeriesCounterForm, StepForm
+from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.services import (
     TRANSITIONS,
@@ -17,6 +21,7 @@ from app.notices.services import (
     NoticeError,
     NoticeFilter,
     action_title,
+    add_attachment,
     advance,
     available_actions,
     create_draft,
@@ -25,6 +30,7 @@ from app.notices.services import (
     list_series,
     notice_years,
     notices_query,
+    remove_attachment,
     set_next_serial,
     start_correction,
     step_title,
@@ -154,6 +160,56 @@ def correct(notice_id: int):
         return see_other("notices.show", notice_id=notice_id)
     flash(_("A correction of %(number)s has been started as a new draft.", number=original.number), "success")
     return see_other("notices.edit", notice_id=draft.id)
+
+
+# Attached files
+
+
+@bp.post("/notices/<int:notice_id>/attachments")
+@secretary_only
+def attach(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    form = AttachmentForm()
+    upload = form.file.data
+    if form.validate() and upload and upload.filename:
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        try:
+            add_attachment(current_user, notice, form.title.data, upload.read(limit + 1), upload.filename, limit)
+        except NoticeError as exc:
+            db.session.rollback()
+            flash(_("The file was not attached: %(reason)s", reason=str(exc)), "error")
+        else:
+            flash(_("Attached: %(title)s", title=form.title.data), "success")
+    else:
+        problems = [e for errors in form.errors.values() for e in errors] or [_("Choose a file.")]
+        flash(_("The file was not attached: %(reason)s", reason=" ".join(problems)), "error")
+    return see_other("notices.edit", notice_id=notice.id)
+
+
+@bp.post("/notices/<int:notice_id>/attachments/<int:attachment_id>/delete")
+@secretary_only
+def detach(notice_id: int, attachment_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    try:
+        remove_attachment(current_user, notice, attachment_id)
+    except NoticeError as exc:
+        flash(str(exc), "error")
+    return see_other("notices.edit", notice_id=notice.id)
+
+
+@bp.get("/notices/<int:notice_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(notice_id: int, attachment_id: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    found = next((a for a in notice.attachments if a.id == attachment_id), None) or abort(404)
+    stored = db.session.get(StoredFile, found.file_sha256)
+    extension = found.filename.rsplit(".", 1)[-1].lower() if "." in found.filename else "bin"
+    return send_file(
+        io.BytesIO(read_bytes(found.file_sha256)),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=safe_download_name(found.title, extension),
+    )
 
 
 # The notice and its workflow

@@ -20,6 +20,7 @@ from app.audit.services import record
 from app.auth.models import Role
 from app.core.time import utcnow
 from app.extensions import db
+from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
 from app.notices.lint import Finding, blocking, lint
 from app.notices.models import (
     DocumentSeries,
@@ -323,6 +324,45 @@ def start_correction(actor, original: Notice) -> Notice:
         "reply_requested": original.reply_requested,
     }
     return create_draft(actor, data, corrects=original)
+
+
+# Attachments
+
+
+ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
+
+
+def add_attachment(actor, notice: Notice, title: str, data: bytes, filename: str, max_bytes: int):
+    """Store the file by its hash and list it under the draft's 附件说明."""
+    from app.files.services import FileRejected, store_upload
+    from app.notices.models import NoticeAttachment
+
+    if notice.status != NoticeStatus.draft:
+        raise NoticeError(_("Files can only be attached to a draft."))
+    try:
+        stored = store_upload(data, allowed=ATTACHMENT_KINDS, max_bytes=max_bytes)
+    except FileRejected as exc:
+        raise NoticeError(str(exc)) from exc
+    position = len(notice.attachments)
+    attachment = NoticeAttachment(
+        notice=notice, position=position, title=title, filename=filename[:255], file_sha256=stored.sha256
+    )
+    db.session.add(attachment)
+    record(actor, "notice.attach", notice, file=stored.sha256, title=title)
+    db.session.commit()
+    return attachment
+
+
+def remove_attachment(actor, notice: Notice, attachment_id: int) -> None:
+    if notice.status != NoticeStatus.draft:
+        raise NoticeError(_("Files can only be removed from a draft."))
+    attachment = next((a for a in notice.attachments if a.id == attachment_id), None)
+    if attachment is None:
+        raise NoticeError(_("That file is not attached to this notice."))
+    notice.attachments.remove(attachment)
+    for position, remaining in enumerate(notice.attachments):
+        remaining.position = position
+    db.session.commit()
 
 
 # The workflow

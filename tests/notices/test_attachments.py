@@ -1,0 +1,76 @@
+"""Files attached to a draft: stored by hash, checked by content, size-limited, frozen at issue."""
+
+import hashlib
+import io
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.files.models import StoredFile
+from app.notices.models import Notice, NoticeAttachment
+from tests.notices.helpers import notice_id_from, seed_form
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _draft(client, app):
+    return notice_id_from(client.post("/notices/new", data=seed_form(app)))
+
+
+def _attach(client, notice_id, data, filename, title="工作方案"):
+    return client.post(
+        f"/notices/{notice_id}/attachments",
+        content_type="multipart/form-data",
+        data={"title": title, "file": (io.BytesIO(data), filename)},
+    )
+
+
+def test_a_pdf_is_stored_by_its_hash_outside_static_and_listed(bureau_login, client, app):
+    bureau_login("secretary")
+    notice_id = _draft(client, app)
+    assert _attach(client, notice_id, PDF_BYTES, "方案.pdf").status_code == 303
+    sha = hashlib.sha256(PDF_BYTES).hexdigest()
+    with app.app_context():
+        stored = db.session.get(StoredFile, sha)
+        assert stored.content_type == "application/pdf" and stored.size == len(PDF_BYTES)
+        path = Path(app.config["FILES_DIR"]) / sha[:2] / sha[2:4] / sha
+        assert path.read_bytes() == PDF_BYTES
+        assert "static" not in str(path)
+    page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
+    assert "附件：" in page and "工作方案" in page
+    download = client.get(f"/notices/{notice_id}/attachments/1")
+    assert download.status_code == 200 and download.data == PDF_BYTES
+    assert "attachment" in download.headers["Content-Disposition"]
+
+
+def test_a_file_is_judged_by_its_content_not_its_name(bureau_login, client, app):
+    bureau_login("secretary")
+    notice_id = _draft(client, app)
+    response = _attach(client, notice_id, b"<script>alert(1)</script>", "方案.pdf")
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(NoticeAttachment)) is None
+    assert "不接受此类文件" in client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
+
+
+def test_a_file_over_the_limit_is_refused(bureau_login, client, app):
+    bureau_login("secretary")
+    notice_id = _draft(client, app)
+    app.config["MAX_UPLOAD_BYTES"] = 4096
+    response = _attach(client, notice_id, PDF_BYTES + b"0" * 5000, "大文件.pdf")
+    assert response.status_code == 303
+    assert "文件超过" in client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(NoticeAttachment)) is None
+
+
+def test_files_cannot_be_attached_to_an_issued_notice(bureau_login, client, app):
+    bureau_login("secretary")
+    notice_id = _draft(client, app)
+    with app.app_context():
+        db.session.get(Notice, notice_id).status = "issued"
+        db.session.commit()
+    _attach(client, notice_id, PDF_BYTES, "方案.pdf")
+    with app.app_context():
+        assert db.session.scalar(select(NoticeAttachment)) is None
