@@ -34,11 +34,11 @@ run: install
 	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench docx_templates
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check app tests
+	$(BIN)/ruff check app tests bench docx_templates
 
 # After changing user-facing strings: re-extract and merge into the three catalogs.
 extract-messages: $(BIN)/.installed

@@ -96,7 +96,8 @@ def _register_hooks(app: Flask) -> None:
         # Pages and fragments share URLs: caches must keep them apart.
         response.vary.add("HX-Request")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        # The notice page shows its own PDF in a frame; no other site may frame ours.
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
@@ -106,5 +107,7 @@ def _register_hooks(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from app.demo.commands import demo_cli
+    from app.notices.commands import notices_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(notices_cli)

@@ -68,6 +68,8 @@ def load_settings(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 3 * upload_limit + 4 * 1024 * 1024,
         "FILES_DIR": os.environ.get("FILES_DIR") or str(instance / "files"),
         "SOFFICE": os.environ.get("SOFFICE", ""),
+        # Make the PDF right after issuing, so that downloads never wait for LibreOffice.
+        "PDF_ON_ISSUE": _flag("PDF_ON_ISSUE", True),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "noreply@localhost"),

@@ -5,6 +5,7 @@
 Prints milliseconds per lint() call for the seed's measures (about 4 400 characters), the same text doubled,
 and a 15 000-character body full of problems. Not a test: nothing here asserts a time.
 """
+
 import os
 import statistics
 import sys
@@ -26,8 +27,10 @@ def measure(label: str, body: str, rounds: int = 200) -> None:
         start = time.perf_counter()
         findings = lint(fields)
         samples.append((time.perf_counter() - start) * 1000)
-    print(f"{label:<44} {len(body):>7} chars {len(findings):>5} findings  "
-          f"median {statistics.median(samples):6.2f} ms  p95 {sorted(samples)[int(rounds * 0.95)]:6.2f} ms")
+    print(
+        f"{label:<44} {len(body):>7} chars {len(findings):>5} findings  "
+        f"median {statistics.median(samples):6.2f} ms  p95 {sorted(samples)[int(rounds * 0.95)]:6.2f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -68,6 +68,7 @@ def make_app(database_url, tmp_path):
             "FILES_DIR": str(tmp_path / "files"),
             "SESSION_COOKIE_SECURE": False,
             "REMEMBER_COOKIE_SECURE": False,
+            "PDF_ON_ISSUE": False,  # tests that want the PDF at issue turn it on
         }
         config.update(overrides)
         app = create_app(config)

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 from app.admin.services import DEFAULT_ORGAN_NAME_MN
 from app.auth.models import PASSWORD_METHOD, Role, User
 from app.demo import seed_data as seed
+from app.documents.services import freeze_docx
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeDocument, NoticeEvent, NoticeStatus
 from app.notices.services import addressee_line, set_next_serial
@@ -291,4 +292,8 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
     loader.load_roster(notice)
     loader.load_pairings(notice)
     loader.load_measures(notice)
+    if notice.docx_sha256 is None:
+        # Issued notices keep the document they were issued with; the roster is part of it.
+        db.session.flush()
+        freeze_docx(notice)
     db.session.commit()

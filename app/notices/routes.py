@@ -9,9 +9,11 @@ from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
 from app.core.forms import options
 from app.core.web import render, see_other
+from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
+from app.documents.services import notice_docx, notice_pdf, store_pdf_after_issue
 from app.extensions import db
 from app.files.models import StoredFile
-from app.files.services import read_bytes, safe_download_name
+from app.files.services import DOCX, read_bytes, safe_download_name
 from app.notices import editor
 from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
@@ -230,6 +232,7 @@ def show(notice_id: int):
         findings=findings,
         corrections=corrections,
         roster_lines=roster_lines_for_notice(notice),
+        pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
     )
 
 
@@ -251,9 +254,43 @@ def step(notice_id: int, action: str):
         return see_other("notices.show", notice_id=notice.id)
     if action == "issued":
         flash(_("Issued as %(number)s.", number=notice.number), "success")
+        if current_app.config["PDF_ON_ISSUE"]:
+            store_pdf_after_issue(notice)
     else:
         flash(_("%(step)s: %(action)s.", step=step_title(action), action=action_title(action)), "success")
     return see_other("notices.show", notice_id=notice.id)
+
+
+# The documents
+
+
+@bp.get("/notices/<int:notice_id>/document.docx")
+@login_required
+def document_docx(notice_id: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    return send_file(
+        io.BytesIO(notice_docx(notice)),
+        mimetype=DOCX.content_type,
+        as_attachment=True,
+        download_name=safe_download_name(notice.number or notice.title, "docx"),
+    )
+
+
+@bp.get("/notices/<int:notice_id>/document.pdf")
+@login_required
+def document_pdf(notice_id: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    try:
+        pdf = notice_pdf(notice)
+    except (PdfUnavailable, PdfConversionFailed) as exc:
+        return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
+    inline = request.args.get("inline") == "1"
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=not inline,
+        download_name=safe_download_name(notice.number or notice.title, "pdf"),
+    )
 
 
 # Document series (admin)

@@ -405,6 +405,7 @@ def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
 
 def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
     """Give the signed notice its number and send it out. Hard lint errors block it."""
+    from app.documents.services import freeze_docx
     from app.receipts.services import distribute
 
     errors = blocking(lint_notice(notice))
@@ -424,7 +425,8 @@ def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
     notice.events.append(NoticeEvent(actor_id=actor.id, action="issued", comment=comment))
     db.session.flush()
     distribute(notice)
-    record(actor, "notice.issue", notice, number=notice.number)
+    freeze_docx(notice)
+    record(actor, "notice.issue", notice, number=notice.number, docx_sha256=notice.docx_sha256)
     db.session.commit()
     return notice
 

@@ -1,0 +1,525 @@
+"""A notice as a .docx in the official format (GB/T 9704-2012).
+
+render_gongwen(data) -> bytes. The styles come from docx_templates/gongwen.docx by name; the numbers
+from app/documents/layout.py. The same data gives the same bytes: fixed document properties and zip
+entry dates, so an issued notice's SHA-256 means something.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from app.documents import layout as L
+from app.documents.ooxml import (
+    child,
+    mm_to_twips,
+    pt_to_twips,
+    set_attrs,
+    set_bold,
+    set_border,
+    set_fonts,
+    set_lang,
+    set_size,
+)
+from app.notices.text import paragraphs
+
+TEMPLATE = Path(__file__).resolve().parent.parent.parent / "docx_templates" / "gongwen.docx"
+
+# Traditional Mongolian letters, their format controls (FVS U+180B–U+180F, MVS) and the narrow
+# no-break space that binds case suffixes: all of it must be set in the Mongolian font.
+_MONGOLIAN = re.compile(
+    "[\u1800-\u18af\u202f\U00011660-\U0001167f]+(?:[ \u00a0]+[\u1800-\u18af\u202f\U00011660-\U0001167f]+)*"
+)
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    role: str  # 组长, 副组长, 成员 …
+    who: str  # a name, or a description ("各高中学校书记、校长…")
+    title: str  # 职务
+    is_description: bool = False
+
+
+@dataclass
+class GongwenData:
+    """Everything printed on a notice, as plain values (no database objects)."""
+
+    mark: str  # 乌海市教育局文件
+    mark_mn: str  # the organ's name in Mongolian script
+    header_order: str  # "zh_first" or "mn_first"
+    number: str  # 乌教发〔2023〕75号, or a placeholder for a draft
+    title: str
+    addressee_text: str
+    body: str
+    signature_organ: str
+    signed_on: date | None
+    with_seal: bool = True
+    note: str = ""
+    attachments: list[str] = field(default_factory=list)
+    documents: list[tuple[str, str]] = field(default_factory=list)
+    label_documents: bool = False
+    cc_text: str = ""
+    imprint_organ: str = ""
+    imprinted_on: date | None = None
+    roster: list[RosterLine] = field(default_factory=list)
+    timestamp: datetime = datetime(2000, 1, 1)
+
+
+def cn_date(value: date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def text_width_chars(text: str) -> float:
+    """Width in 3号 characters: ASCII letters, digits and marks are half width."""
+    return sum(0.5 if ord(ch) < 0x2E80 and not _MONGOLIAN.match(ch) else 1 for ch in text)
+
+
+# Titles: broken into lines by meaning, as a trapezoid or diamond.
+
+_GOOD_AFTER = ("关于", "印发", "转发", "》", "、", "，", "年")
+_GOOD_BEFORE = (
+    "《",
+    "的通知",
+    "的决定",
+    "的意见",
+    "的报告",
+    "的批复",
+    "的函",
+    "的规定",
+    "的办法",
+    "工作",
+    "若干",
+    "全市",
+    "全区",
+    "进一步",
+    "加快",
+    "推进",
+    "实施",
+    "开展",
+    "做好",
+    "加强",
+    "关于",
+)
+# Weaker cues: the end of an organ's name, and small words that join phrases.
+_WEAK_AFTER = tuple("局厅委办部院会校区市省县旗")
+_WEAK_AROUND = ("的", "和", "与", "及", "对", "在", "等")
+TITLE_CHARS_PER_LINE = int(L.TEXT_WIDTH_MM / (L.SIZE_2 * 25.4 / 72))  # 20
+
+
+def _break_cost(title: str, pos: int) -> float:
+    """How badly a line break at pos cuts the meaning: 0 between phrases, 15 inside a word."""
+    before, after = title[:pos], title[pos:]
+    if after[:1] in "，。、》）”：；":
+        return 100.0  # a line never starts with closing punctuation
+    if any(before.endswith(w) for w in _GOOD_AFTER) or any(after.startswith(w) for w in _GOOD_BEFORE):
+        cost = 0.0
+    elif before.endswith(_WEAK_AFTER) or before.endswith(_WEAK_AROUND) or after.startswith(_WEAK_AROUND):
+        cost = 4.0
+    else:
+        cost = 15.0
+    if before.count("《") > before.count("》"):
+        cost += 3.0  # inside a document's name
+    return cost
+
+
+def title_lines(title: str, per_line: int = TITLE_CHARS_PER_LINE) -> list[str]:
+    """Break a long title where the meaning allows, into lines of similar length (梯形 or 菱形)."""
+    n = len(title)
+    if n <= per_line:
+        return [title]
+    lines_needed = -(-n // per_line)
+    best: tuple[float, list[int]] | None = None
+
+    def search(start: int, breaks: list[int], cost: float):
+        nonlocal best
+        if n - start <= per_line:
+            sizes = [b - a for a, b in zip([0, *breaks], [*breaks, n], strict=True)]
+            total = cost + (max(sizes) - min(sizes)) + (len(sizes) - lines_needed) * 20
+            if best is None or total < best[0]:
+                best = (total, list(breaks))
+            return
+        if len(breaks) >= lines_needed:
+            return
+        for pos in range(start + max(4, per_line // 2 - 4), min(start + per_line, n - 1) + 1):
+            search(pos, [*breaks, pos], cost + _break_cost(title, pos))
+
+    search(0, [], 0.0)
+    assert best is not None
+    cuts = [0, *best[1], n]
+    return [title[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+@lru_cache(maxsize=1)
+def _template() -> tuple[bytes, dict[str, str]]:
+    """The base file's bytes and its style ids by style name, read once per process.
+
+    python-docx finds a style by name with a scan of every style in the file for each
+    paragraph; looking the id up once keeps rendering close to raw python-docx speed.
+    """
+    data = TEMPLATE.read_bytes()
+    styles = Document(io.BytesIO(data)).styles
+    return data, {style.name: style.style_id for style in styles}
+
+
+class Renderer:
+    def __init__(self, data: GongwenData):
+        self.data = data
+        template, self.style_ids = _template()
+        self.document = Document(io.BytesIO(template))
+        self.body = self.document.element.body
+
+    # Building blocks
+
+    def new_paragraph(self, style: str, container=None):
+        """An empty paragraph in the style (by its cached id), at the end of the body or the container."""
+        paragraph = (container or self.document).add_paragraph()
+        paragraph._p.get_or_add_pPr().style = self.style_ids[style]
+        return paragraph
+
+    def paragraph(self, style: str, text: str = "", *, bold_lead: str = "", before: int = 0):
+        paragraph = self.new_paragraph(style)
+        if before:
+            set_attrs(child(paragraph._p.get_or_add_pPr(), "w:spacing"), before=before)
+        if bold_lead:
+            self.add_text(paragraph, bold_lead, bold=True)
+        if text:
+            self.add_text(paragraph, text)
+        return paragraph
+
+    def add_text(self, paragraph, text: str, *, bold: bool = False, font: str | None = None):
+        """Runs for the text, split by script so Mongolian is set in the Mongolian font."""
+        position = 0
+        for match in _MONGOLIAN.finditer(text):
+            if match.start() > position:
+                self.run(paragraph, text[position : match.start()], bold=bold, font=font)
+            self.run(paragraph, match.group(), bold=bold, font=L.MONGOLIAN, mongolian=True)
+            position = match.end()
+        if position < len(text):
+            self.run(paragraph, text[position:], bold=bold, font=font)
+
+    def run(self, paragraph, text: str, *, bold=False, font=None, mongolian=False):
+        run = paragraph.add_run(text)
+        if bold or font or mongolian:
+            rpr = run._r.get_or_add_rPr()
+            if font:
+                set_fonts(rpr, font, hint=None if mongolian else "eastAsia")
+            if bold:
+                set_bold(rpr)
+            if mongolian:
+                set_lang(rpr, val="mn-Mong-CN", east_asia="zh-CN", bidi="mn-Mong-CN")
+        return run
+
+    # The parts of a notice, top to bottom
+
+    def header(self):
+        data = self.data
+        first_before = mm_to_twips(L.MARK_TOP_MM)
+        mark = lambda before: self.paragraph(L.STYLE_MARK, data.mark, before=before)  # noqa: E731
+        mongolian = lambda before: self.mongolian_mark(before)  # noqa: E731
+        parts = [mark, mongolian] if data.header_order != "mn_first" else [mongolian, mark]
+        parts[0](first_before)
+        parts[1](0)
+        number = self.paragraph(L.STYLE_NUMBER, data.number, before=L.lines(2))
+        # The red rule as wide as the text block, 4 mm under the number.
+        set_border(
+            number._p.get_or_add_pPr(),
+            "bottom",
+            size_eighths=L.RULE_EIGHTHS,
+            color=L.RED,
+            space_pt=round(L.RULE_BELOW_NUMBER_MM / (25.4 / 72)),
+        )
+
+    def mongolian_mark(self, before: int):
+        paragraph = self.new_paragraph(L.STYLE_MARK_MN)
+        if before:
+            set_attrs(child(paragraph._p.get_or_add_pPr(), "w:spacing"), before=before)
+        text = self.data.mark_mn
+        run = self.run(paragraph, text, font=L.MONGOLIAN, mongolian=True)
+        # As large as fits one line of the text block (Noto Sans Mongolian: about 0.75 em a letter).
+        size = max(10, min(L.MARK_PT * 0.6, L.TEXT_WIDTH_MM / (25.4 / 72) / max(1, len(text) * 0.75)))
+        set_size(run._r.get_or_add_rPr(), round(size))
+        from docx.shared import RGBColor
+
+        run.font.color.rgb = RGBColor.from_string(L.RED)
+        return paragraph
+
+    def title(self, text: str, *, before: int):
+        paragraph = self.new_paragraph(L.STYLE_TITLE)
+        if before:
+            set_attrs(child(paragraph._p.get_or_add_pPr(), "w:spacing"), before=before)
+        for index, line in enumerate(title_lines(text)):
+            run = self.run(paragraph, line)
+            if index:
+                run._r.addprevious(_break())
+        return paragraph
+
+    def text(self, body: str):
+        for p in paragraphs(body):
+            if p.is_roster:
+                self.roster()
+            elif p.is_heading:
+                self.paragraph(L.STYLE_HEADING[p.level], p.text)
+            elif p.lead:
+                self.paragraph(L.STYLE_BODY, p.rest, bold_lead=p.lead)
+            else:
+                self.paragraph(L.STYLE_BODY, p.text)
+
+    def roster(self):
+        """组  长：董跃飞  市教育局党组书记、局长 — a borderless table, so that roles (two-character ones
+        spaced to the width of three), names and 职务 stand in columns and a long entry wraps inside its own.
+        """
+        lines = self.data.roster
+        if not lines:
+            return
+        char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS
+        # A little slack in the first column: "组　长：" is exactly four characters wide.
+        widths = [6 * char + 60, 5 * char, L.TEXT_WIDTH_TWIPS - 11 * char - 60]
+        table = self.document.add_table(rows=0, cols=3)
+        tbl = table._tbl
+        tblpr = tbl.tblPr
+        set_attrs(child(tblpr, "w:tblW"), w=sum(widths), type="dxa")
+        set_attrs(child(tblpr, "w:tblLayout"), type="fixed")
+        margins = child(tblpr, "w:tblCellMar")
+        for side in ("top", "left", "bottom", "right"):
+            set_attrs(child(margins, f"w:{side}"), w=0, type="dxa")
+        grid = tbl.find(qn("w:tblGrid"))
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+            set_attrs(col, w=width)
+        previous = None
+        for line in lines:
+            row = table.add_row()
+            cells = row.cells
+            role = line.role if line.role != previous else ""
+            label = (f"{role[0]}\u3000{role[1]}" if len(role) == 2 else role) + "：" if role else ""
+            texts = [label, line.who, line.title]
+            if line.is_description:
+                cells[1].merge(cells[2])
+                texts = [label, line.who]
+            for cell, text, width in zip(row.cells, texts, widths, strict=False):
+                set_attrs(child(cell._tc.get_or_add_tcPr(), "w:tcW"), w=width, type="dxa")
+                paragraph = cell.paragraphs[0]
+                paragraph._p.get_or_add_pPr().style = self.style_ids[L.STYLE_ROSTER]
+                self.add_text(paragraph, text)
+            first = row.cells[0].paragraphs[0]
+            set_attrs(child(first._p.get_or_add_pPr(), "w:ind"), left=2 * char)
+            previous = line.role
+
+    def attachment_note(self):
+        """附件：1.××× one line below the text, names aligned under each other."""
+        names = self.data.attachments
+        if not names:
+            return
+        char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS
+        numbered = len(names) > 1
+        number_width = char if numbered else 0
+        for index, name in enumerate(names, start=1):
+            paragraph = self.new_paragraph(L.STYLE_ATTACHMENT_NOTE)
+            ppr = paragraph._p.get_or_add_pPr()
+            left = 5 * char + number_width
+            if index == 1:
+                set_attrs(child(ppr, "w:spacing"), before=L.lines(1))
+                set_attrs(child(ppr, "w:ind"), left=left, hanging=left - 2 * char)
+                self.add_text(paragraph, "附件：" + (f"{index}." if numbered else "") + name)
+            else:
+                set_attrs(child(ppr, "w:ind"), left=left, hanging=number_width)
+                self.add_text(paragraph, f"{index}.{name}")
+
+    def signature(self):
+        """§7.3.5: the organ centred over the date (sealed), or right-aligned two characters in (unsealed)."""
+        data = self.data
+        if not data.signature_organ and not data.signed_on:
+            return
+        date_text = cn_date(data.signed_on) if data.signed_on else ""
+        organ_width, date_width = text_width_chars(data.signature_organ), text_width_chars(date_text)
+        char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS
+        if data.with_seal:
+            # The date four characters from the right; the organ centred on the date, above it;
+            # room above for the seal, whose top stays within a line of the text.
+            date_right = 4.0
+            organ_right = date_right + (date_width - organ_width) / 2
+            blank_before = 2
+        else:
+            # The organ two characters from the right; the date starts two characters further right.
+            organ_right = 2.0
+            date_right = organ_right + organ_width - date_width - 2
+            if date_right < 2:
+                date_right = 2.0
+                organ_right = date_right + date_width + 2 - organ_width
+            blank_before = 1
+        if data.signature_organ:
+            organ = self.paragraph(L.STYLE_SIGNATURE, data.signature_organ, before=L.lines(blank_before))
+            set_attrs(child(organ._p.get_or_add_pPr(), "w:ind"), right=round(organ_right * char))
+        if date_text:
+            dated = self.paragraph(L.STYLE_DATE, date_text, before=0 if data.signature_organ else L.lines(1))
+            set_attrs(child(dated._p.get_or_add_pPr(), "w:ind"), right=round(date_right * char))
+        if data.note:
+            self.paragraph(L.STYLE_NOTE, f"（{data.note}）")
+
+    def distributed_documents(self):
+        for index, (title, body) in enumerate(self.data.documents, start=1):
+            first = None
+            if self.data.label_documents:
+                label = "附件" + (str(index) if len(self.data.documents) > 1 else "")
+                first = self.paragraph(L.STYLE_ATTACHMENT_LABEL, label)
+                self.title(title, before=L.lines(1))
+            else:
+                first = self.title(title, before=0)
+            child(first._p.get_or_add_pPr(), "w:pageBreakBefore")
+            self.paragraph(L.STYLE_BODY, "", before=0)  # the line between title and text
+            self.text(body)
+
+    def imprint(self):
+        """版记 at the foot of the last page: 抄送, then 印发机关 and 印发日期, between rules.
+
+        Its paragraphs share one frame anchored to the bottom of the text block, so the last rule lies
+        on the block's bottom edge of whatever page the 版记 falls on.
+        """
+        data = self.data
+        if not data.cc_text and not data.imprint_organ:
+            return
+        rows = []
+        if data.cc_text:
+            rows.append(("抄送：" + data.cc_text.rstrip("。") + "。", ""))
+        imprinted = cn_date(data.imprinted_on) + "印发" if data.imprinted_on else ""
+        rows.append((data.imprint_organ, imprinted))
+        one_char = pt_to_twips(L.SIZE_4)
+        for index, (left, right) in enumerate(rows):
+            paragraph = self.new_paragraph(L.STYLE_IMPRINT)
+            ppr = paragraph._p.get_or_add_pPr()
+            frame = child(ppr, "w:framePr")
+            set_attrs(
+                frame,
+                w=L.TEXT_WIDTH_TWIPS,
+                wrap="around",
+                vAnchor="margin",
+                hAnchor="margin",
+                xAlign="center",
+                yAlign="bottom",
+            )
+            top = L.IMPRINT_RULE_OUTER_EIGHTHS if index == 0 else L.IMPRINT_RULE_INNER_EIGHTHS
+            set_border(ppr, "top", size_eighths=top, color=L.BLACK, space_pt=1)
+            if index == len(rows) - 1:
+                set_border(ppr, "bottom", size_eighths=L.IMPRINT_RULE_OUTER_EIGHTHS, color=L.BLACK, space_pt=1)
+            tabs = child(ppr, "w:tabs")
+            tab = OxmlElement("w:tab")
+            set_attrs(tab, val="right", pos=L.TEXT_WIDTH_TWIPS - one_char)
+            tabs.append(tab)
+            # One character in from each side: a full-width space of 4号 type before, the tab stop after.
+            self.add_text(paragraph, "\u3000" + left)
+            if right:
+                paragraph.add_run().add_tab()
+                self.add_text(paragraph, right)
+
+    def page_numbers(self):
+        """ "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in."""
+        section = self.document.sections[0]
+        one_char = pt_to_twips(L.SIZE_4)
+        for footer, align, indent in ((section.footer, "right", "right"), (section.even_page_footer, "left", "left")):
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0]
+            paragraph._p.get_or_add_pPr().style = self.style_ids[L.STYLE_PAGE_NUMBER]
+            ppr = paragraph._p.get_or_add_pPr()
+            set_attrs(child(ppr, "w:ind"), **{indent: one_char})
+            set_attrs(child(ppr, "w:jc"), val=align)
+            self.run(paragraph, "— ")
+            _page_field(paragraph)
+            self.run(paragraph, " —")
+
+    # The whole notice
+
+    def render(self) -> bytes:
+        data = self.data
+        self.header()
+        self.title(data.title, before=L.lines(2))
+        if data.addressee_text:
+            self.paragraph(L.STYLE_ADDRESSEE, data.addressee_text, before=L.lines(1))
+        self.text(data.body)
+        self.attachment_note()
+        self.signature()
+        self.distributed_documents()
+        self.imprint()
+        self.page_numbers()
+        props = self.document.core_properties
+        props.title = data.title
+        props.created = props.modified = data.timestamp.replace(tzinfo=None, microsecond=0)
+        props.author = props.last_modified_by = data.signature_organ or "bureau-intranet"
+        props.revision = 1
+        return save_deterministic(self.document)
+
+
+def _break():
+    br = OxmlElement("w:br")
+    return br
+
+
+def _page_field(paragraph) -> None:
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            set_attrs(char, fldCharType=kind)
+            run._r.append(char)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+
+
+class _FixedDateZipWriter:
+    """python-docx's physical package writer, with every entry dated 1980-01-01."""
+
+    def __init__(self, target):
+        self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self._zip.writestr(entry, blob)
+
+    def close(self) -> None:
+        self._zip.close()
+
+
+def save_deterministic(document) -> bytes:
+    """Save in one pass with fixed entry dates, so equal content gives equal bytes."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    buffer = io.BytesIO()
+    writer = _FixedDateZipWriter(buffer)
+    parts = list(package.iter_parts())
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    return buffer.getvalue()
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed entry dates, so equal content gives equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def render_gongwen(data: GongwenData) -> bytes:
+    return Renderer(data).render()

@@ -1,0 +1,125 @@
+"""Notices as documents: the data a 公文 prints, its .docx, its PDF, and the copies frozen at issue."""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.admin.services import get_setting
+from app.documents.gongwen import GongwenData, RosterLine, render_gongwen
+from app.extensions import db
+from app.files.services import DOCX, PDF, read_bytes, store_bytes
+from app.notices.models import Notice
+
+
+def _roster(notice: Notice) -> list[RosterLine]:
+    from app.rosters.models import LeadingGroup
+    from app.rosters.services import roster_on
+
+    group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.established_by_id == notice.id))
+    if group is None:
+        return []
+    on = notice.signed_on or (notice.issued_at or notice.created_at).date()
+    return [
+        RosterLine(
+            role=m.role, who=m.person_name or m.description or "", title=m.title or "", is_description=not m.person_name
+        )
+        for m in roster_on(group, on)
+    ]
+
+
+def placeholder_number(notice: Notice) -> str:
+    """A draft has no serial yet: the number line shows where it will go."""
+    if notice.number:
+        return notice.number
+    organ = notice.series.organ_code if notice.series else ""
+    year = notice.signed_on.year if notice.signed_on else "\u3000\u3000"
+    return f"{organ}\u3014{year}\u3015\u3000\u3000号"
+
+
+def gongwen_data(notice: Notice) -> GongwenData:
+    mark = notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
+    return GongwenData(
+        mark=mark,
+        mark_mn=get_setting("organ_name_mn"),
+        header_order=get_setting("header_order"),
+        number=placeholder_number(notice),
+        title=notice.title,
+        addressee_text=notice.addressee_text,
+        body=notice.body,
+        signature_organ=notice.signature_organ,
+        signed_on=notice.signed_on,
+        with_seal=notice.with_seal,
+        note=notice.note,
+        attachments=[a.title for a in notice.attachments],
+        documents=[(d.title, d.body) for d in notice.documents],
+        label_documents=notice.label_documents_as_attachments,
+        cc_text=notice.cc_text,
+        imprint_organ=notice.imprint_organ,
+        imprinted_on=notice.imprinted_on,
+        roster=_roster(notice),
+        timestamp=(notice.issued_at or notice.created_at).replace(tzinfo=None),
+    )
+
+
+def render_notice_docx(notice: Notice) -> bytes:
+    return render_gongwen(gongwen_data(notice))
+
+
+def notice_docx(notice: Notice) -> bytes:
+    """An issued notice's frozen bytes; a draft's rendering of what it says now."""
+    if notice.docx_sha256:
+        return read_bytes(notice.docx_sha256)
+    return render_notice_docx(notice)
+
+
+_pdf_lock = threading.Lock()
+
+
+def notice_pdf(notice: Notice) -> bytes:
+    """The PDF of the .docx: stored at issue, made on demand for drafts.
+
+    An issued notice whose PDF could not be made at issue (no LibreOffice then) gets it
+    made once, here, and stored; the lock keeps one process from converting it twice.
+    """
+    from app.documents.pdf import docx_to_pdf
+
+    if notice.pdf_sha256:
+        return read_bytes(notice.pdf_sha256)
+    if not notice.is_issued:
+        return docx_to_pdf(notice_docx(notice))
+    with _pdf_lock:
+        db.session.refresh(notice)
+        if notice.pdf_sha256:
+            return read_bytes(notice.pdf_sha256)
+        pdf = docx_to_pdf(notice_docx(notice))
+        notice.pdf_sha256 = store_bytes(pdf, PDF).sha256
+        db.session.commit()
+        return pdf
+
+
+def freeze_docx(notice: Notice) -> None:
+    """At issue, inside the issuing transaction: store the .docx and its SHA-256."""
+    notice.docx_sha256 = store_bytes(render_notice_docx(notice), DOCX).sha256
+
+
+def store_pdf_after_issue(notice: Notice) -> bool:
+    """After the issue has committed: make and store the PDF, so that downloads never convert.
+
+    Kept out of the issuing transaction: a conversion takes a while, and SQLite's write lock must
+    not wait for LibreOffice. If it fails (no LibreOffice here), the first download makes it.
+    """
+    from app.documents.pdf import PdfConversionFailed, PdfUnavailable
+
+    try:
+        notice_pdf(notice)
+    except (PdfUnavailable, PdfConversionFailed) as exc:
+        current_app.logger.warning("PDF of %s not made at issue: %s", notice.number, exc)
+        return False
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("PDF of %s failed at issue; it will be made on first download", notice.number)
+        return False
+    return True

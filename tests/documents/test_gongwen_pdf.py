@@ -1,0 +1,87 @@
+"""The seed notice's PDF, measured: 22 lines of 28 characters on full pages, the header in red at the top."""
+
+import pytest
+
+from app.documents.pdf import docx_to_pdf
+from app.documents.services import render_notice_docx
+from app.extensions import db
+from app.notices.models import Notice
+from tests.documents.pdfmeasure import chars, page_count, text_lines
+from tests.documents.test_pdf import require_libreoffice
+
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@pytest.fixture(scope="module")
+def seed_pdf(tmp_path_factory):
+    require_libreoffice(server=True)
+    from app import create_app
+    from app.demo.loader import load_demo
+    from tests.conftest import DEMO_PASSWORD
+
+    tmp = tmp_path_factory.mktemp("seedpdf")
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/db.sqlite", "FILES_DIR": str(tmp / "files")}
+    )
+    with app.app_context():
+        db.create_all()
+        load_demo(DEMO_PASSWORD)
+        docx = render_notice_docx(db.session.scalar(db.select(Notice)))
+        pdf = docx_to_pdf(docx)
+        db.engine.dispose()
+    return pdf
+
+
+def _body_lines(pdf, page):
+    """Lines of 3号 text (16 pt) on a page, leaving out the footer's page number (14 pt)."""
+    return [line for line in text_lines(pdf, page, min_size=15.5, max_size=16.5) if line.char_count]
+
+
+def test_full_pages_hold_22_lines(seed_pdf):
+    """A page of running text whose text reaches the foot of the block holds exactly 22 lines of 3号."""
+    bottom = (297 - 35) * MM
+    full = []
+    for page in range(1, page_count(seed_pdf)):
+        lines = _body_lines(seed_pdf, page)
+        if lines and lines[-1].y > bottom - 28.95 and lines[0].y < 37 * MM + 28.95:
+            full.append((page + 1, len(lines)))
+    assert len(full) >= 5, full
+    assert all(count == 22 for _page, count in full), full
+
+
+def test_full_lines_hold_28_characters(seed_pdf):
+    widths = []
+    for page in range(1, page_count(seed_pdf) - 1):
+        for line in _body_lines(seed_pdf, page):
+            # A full line of running text spans the text block; count those that do.
+            if line.x1 - line.x0 > 150 * MM and all(ord(ch.c) > 0x2E80 for ch in line.chars):
+                widths.append(line.char_count)
+    assert widths, "no full lines of Chinese text found"
+    assert max(widths) == 28 and sum(1 for w in widths if w == 28) / len(widths) > 0.9, sorted(set(widths))
+
+
+def test_text_stays_inside_the_text_block(seed_pdf):
+    """Only a closing mark at the end of a line may hang past the right edge (as Word does by default)."""
+    left, right = 28 * MM, (210 - 26) * MM
+    top, bottom = 37 * MM, (297 - 35) * MM
+    for page in range(page_count(seed_pdf)):
+        for ch in chars(seed_pdf, page):
+            if ch.size >= 15.5 and ch.c.strip():
+                hang = 16 if ch.c in "，。、；：！？”’）》" else 0
+                assert left - 1 <= ch.bbox[0] and ch.bbox[2] <= right + 1 + hang, (page, ch)
+                assert top - 2 <= ch.bbox[1] and ch.bbox[3] <= bottom + 2, (page, ch)
+
+
+def test_first_page_has_the_red_header_mark_and_page_numbers_sit_below_the_block(seed_pdf):
+    first = chars(seed_pdf, 0)
+    mark = [ch for ch in first if ch.c in "乌海市教育局文件" and ch.size > 30]
+    assert len(mark) == 8
+    # Its top edge about 35 mm below the top of the text block.
+    assert abs(min(ch.bbox[1] for ch in mark) - (37 + 35) * MM) < 6 * MM
+    numbers = [line for line in text_lines(seed_pdf, 1, min_size=13.5, max_size=14.5) if "—" in line.text]
+    assert numbers and numbers[0].text.replace(" ", "") == "—2—"
+    # Even page: on the left, one character in; 7 mm below the text block.
+    assert abs(numbers[0].x0 - (28 * MM + 14)) < 3
+    assert (297 - 35 + 5) * MM < numbers[0].y < (297 - 35 + 14) * MM
+    odd = [line for line in text_lines(seed_pdf, 2, min_size=13.5, max_size=14.5) if "—" in line.text]
+    assert abs(odd[0].x1 - ((210 - 26) * MM - 14)) < 3
