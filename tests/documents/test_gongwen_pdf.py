@@ -85,3 +85,30 @@ def test_first_page_has_the_red_header_mark_and_page_numbers_sit_below_the_block
     assert (297 - 35 + 5) * MM < numbers[0].y < (297 - 35 + 14) * MM
     odd = [line for line in text_lines(seed_pdf, 2, min_size=13.5, max_size=14.5) if "—" in line.text]
     assert abs(odd[0].x1 - ((210 - 26) * MM - 14)) < 3
+
+
+def test_the_red_rule_spans_the_block_and_the_imprint_rules_end_on_its_bottom_edge(seed_pdf):
+    import pymupdf
+
+    document = pymupdf.open(stream=seed_pdf, filetype="pdf")
+
+    def horizontal_rules(page):
+        rules = []
+        for drawing in document[page].get_drawings():
+            for item in drawing["items"]:
+                if item[0] == "l" and abs(item[1].y - item[2].y) < 0.5:
+                    rules.append((item[1].y, min(item[1].x, item[2].x), max(item[1].x, item[2].x),
+                                  drawing.get("color")))
+                elif item[0] == "re" and item[1].height < 2:
+                    rect = item[1]
+                    rules.append((rect.y0 + rect.height / 2, rect.x0, rect.x1, drawing.get("fill")))
+        return rules
+
+    red = [r for r in horizontal_rules(0) if r[3] and r[3][0] > 0.9 and r[3][1] < 0.2]
+    assert red, "no red rule on the first page"
+    y, x0, x1, _color = red[0]
+    assert abs(x0 - 28 * MM) < 1.5 and abs(x1 - (210 - 26) * MM) < 1.5  # as wide as the text block
+    last = horizontal_rules(page_count(seed_pdf) - 1)
+    assert len(last) >= 2
+    lowest = max(r[0] for r in last)
+    assert abs(lowest - (297 - 35) * MM) < 1.5 * MM, (lowest / MM, last)
