@@ -1,4 +1,5 @@
 """Downloads of a notice's documents: frozen at issue, served as stored, explained when PDF is impossible."""
+
 import hashlib
 
 from app.documents import pdf as pdf_module

@@ -97,8 +97,9 @@ def test_the_red_rule_spans_the_block_and_the_imprint_rules_end_on_its_bottom_ed
         for drawing in document[page].get_drawings():
             for item in drawing["items"]:
                 if item[0] == "l" and abs(item[1].y - item[2].y) < 0.5:
-                    rules.append((item[1].y, min(item[1].x, item[2].x), max(item[1].x, item[2].x),
-                                  drawing.get("color")))
+                    rules.append(
+                        (item[1].y, min(item[1].x, item[2].x), max(item[1].x, item[2].x), drawing.get("color"))
+                    )
                 elif item[0] == "re" and item[1].height < 2:
                     rect = item[1]
                     rules.append((rect.y0 + rect.height / 2, rect.x0, rect.x1, drawing.get("fill")))
