@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.notices.routes import bp as notices_bp
+    from app.receipts.routes import bp as receipts_bp
     from app.units.routes import bp as units_bp
 
     app.register_blueprint(main_bp)
@@ -70,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(units_bp)
     app.register_blueprint(notices_bp)
+    app.register_blueprint(receipts_bp)
 
 
 def _register_hooks(app: Flask) -> None:

@@ -3,13 +3,15 @@
 Locales are Babel identifiers; the page's lang attribute uses the BCP 47 form.
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 from flask import has_request_context, request
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_login import current_user
+
+from app.core.time import CHINA
 
 LOCALES = {
     # identifier: (BCP 47 tag for <html lang>, name shown in the language picker)
@@ -53,7 +55,6 @@ def template_helpers() -> dict:
     }
 
 
-CHINA = timezone(timedelta(hours=8))
 _MN_MONTH = "ᠰᠠᠷ\u180eᠠ"  # ᠰᠠᠷ᠎ᠠ, month
 _MN_YEAR_SUFFIX = "ᠣᠨ\u202fᠤ"  # ᠣᠨ ᠤ, "of the year"
 _MN_GENITIVE = "\u202fᠶᠢᠨ"

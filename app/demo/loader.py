@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.admin.services import DEFAULT_ORGAN_NAME_MN
 from app.auth.models import PASSWORD_METHOD, Role, User
+from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.documents.services import freeze_docx
 from app.extensions import db
@@ -21,7 +22,6 @@ from app.tasks.models import Assignment, Pairing, Task, pairing_schools
 from app.units.models import Unit, UnitGroup
 
 DEFAULT_PASSWORD = "wuhai-demo"
-CHINA = timezone(timedelta(hours=8))
 
 # The bureau's own accounts: (username, display name, unit code, roles).
 BUREAU_ACCOUNTS = [

@@ -20,5 +20,5 @@ def healthz():
 @login_required
 def home():
     if not current_user.is_bureau_user:
-        return redirect(url_for("units.my_unit"))
+        return redirect(url_for("receipts.inbox"))
     return render("main/home.html")

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.core.forms import options
+from app.core.time import CHINA
 from app.core.web import render
 from app.extensions import db
 from app.notices.docx_import import DocxImportError, import_docx
@@ -66,6 +67,7 @@ def stored_data(notice: Notice) -> dict:
         "imprinted_on": notice.imprinted_on,
         "label_documents_as_attachments": notice.label_documents_as_attachments,
         "reply_requested": notice.reply_requested,
+        "ack_due_on": notice.ack_due_at.astimezone(CHINA).date() if notice.ack_due_at else None,
         "version": str(notice.version),
     }
 

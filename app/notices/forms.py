@@ -72,6 +72,11 @@ class NoticeForm(FlaskForm):
     )
     label_documents_as_attachments = BooleanField(_l("Label the distributed documents as 附件"))
     reply_requested = BooleanField(_l("Ask the units for a reply (回执) with their receipt"))
+    ack_due_on = DateField(
+        _l("Units acknowledge by (签收期限)"),
+        validators=[Optional()],
+        description=_l("After this day, units that have not acknowledged show as overdue."),
+    )
     version = HiddenField()
     import_file = FileField(_l("Import the text from a .docx written in Word or WPS"))
     import_target = SelectField(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
 from app.core.forms import options
+from app.core.time import today_in_china
 from app.core.web import render, see_other
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
 from app.documents.services import notice_docx, notice_pdf, store_pdf_after_issue
@@ -36,11 +37,12 @@ from app.notices.services import (
     set_next_serial,
     start_correction,
     step_title,
-    today_in_china,
     update_draft,
     visible_notice,
 )
 from app.notices.text import paragraphs
+from app.receipts.forms import ReceiptForm
+from app.receipts.services import distribution_for, record_opening
 from app.rosters.services import roster_lines_for_notice
 
 bp = Blueprint("notices", __name__)
@@ -221,6 +223,11 @@ def attachment(notice_id: int, attachment_id: int):
 @login_required
 def show(notice_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
+    distribution = None
+    if not current_user.is_bureau_user:
+        # A clerk sees notices sent to its unit; opening one is recorded (the first time).
+        distribution = distribution_for(current_user, notice)
+        record_opening(current_user, distribution)
     findings = lint_notice(notice) if not notice.is_issued and current_user.is_bureau_user else []
     corrections = db.session.scalars(select(Notice).where(Notice.corrects_id == notice.id)).all()
     return render(
@@ -233,6 +240,8 @@ def show(notice_id: int):
         corrections=corrections,
         roster_lines=roster_lines_for_notice(notice),
         pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
+        distribution=distribution,
+        receipt_form=ReceiptForm(formdata=None),
     )
 
 

@@ -7,7 +7,7 @@ leave the database as it was. They never read the request.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
 from app.auth.models import Role
-from app.core.time import utcnow
+from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
 from app.notices.lint import Finding, blocking, lint
@@ -34,7 +34,6 @@ from app.units.models import Unit, UnitGroup
 
 LIST_SEPARATOR = "、"
 ADDRESSEE_END = "："  # a full-width colon closes the addressee line
-CHINA = timezone(timedelta(hours=8))
 
 
 class NoticeError(ValueError):
@@ -254,6 +253,8 @@ def _apply(notice: Notice, data: dict) -> None:
     notice.imprinted_on = data.get("imprinted_on")
     notice.label_documents_as_attachments = bool(data.get("label_documents_as_attachments"))
     notice.reply_requested = bool(data.get("reply_requested"))
+    due = data.get("ack_due_on")
+    notice.ack_due_at = datetime.combine(due, time(23, 59, 59), CHINA) if due else None
     documents = [
         d for d in data.get("documents") or [] if (d.get("title") or "").strip() or (d.get("body") or "").strip()
     ]
@@ -478,7 +479,3 @@ def notice_years() -> list[int]:
     issued = set(db.session.scalars(select(Notice.year).where(Notice.year.is_not(None)).distinct()))
     issued.add(utcnow().astimezone(CHINA).year)
     return sorted(issued, reverse=True)
-
-
-def today_in_china() -> date:
-    return datetime.now(CHINA).date()

@@ -1,15 +1,36 @@
-"""Distribution of issued notices to units, and their receipts."""
+"""Distribution of issued notices, receipts (签收) and reminders (催办).
 
-from sqlalchemy import select
+Every query here takes the acting user's unit into account: a clerk reaches only
+its own unit's distributions, whatever id it sends.
+"""
 
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
+
+from app.audit.services import record
+from app.core.time import CHINA, utcnow
+from app.database import writing
 from app.extensions import db
-from app.notices.models import Notice
-from app.receipts.models import Distribution
-from app.units.models import Unit, UnitGroup
+from app.notices.models import Notice, NoticeStatus
+from app.receipts.models import Distribution, Reminder
+from app.units.models import Unit, UnitGroup, UnitKind
+
+
+class ReceiptError(ValueError):
+    """A receipt or reminder the rules refuse; the message is shown to the user."""
+
+
+# Distribution
 
 
 def _units_of(picks: list) -> list[Unit]:
-    """Expand [{"group": id} | {"unit": id}] into units, in order, each once."""
+    """Expand [{"group": id} | {"unit": id}] into active units, in order."""
     units: list[Unit] = []
     for pick in picks or []:
         if "group" in pick:
@@ -26,20 +47,380 @@ def _units_of(picks: list) -> list[Unit]:
 def distribute(notice: Notice) -> list[Distribution]:
     """One distribution per unit reached by the addressees and the cc list.
 
-    Groups are expanded to their units as they are now; a unit reached twice gets
-    one distribution, as addressee. The caller commits.
+    Groups are expanded to their units as they are at this moment; a unit reached
+    twice gets one distribution, as addressee. The caller commits.
     """
-    existing = {d.unit_id for d in db.session.scalars(select(Distribution).where(Distribution.notice_id == notice.id))}
+    existing = set(db.session.scalars(select(Distribution.unit_id).where(Distribution.notice_id == notice.id)))
     roles: dict[int, str] = {}
     for unit in _units_of(notice.addressees):
         roles.setdefault(unit.id, "to")
     for unit in _units_of(notice.cc):
         roles.setdefault(unit.id, "cc")
     created = []
+    now = utcnow()
     for unit_id, role in roles.items():
-        if unit_id in existing:
-            continue
-        distribution = Distribution(notice_id=notice.id, unit_id=unit_id, role=role)
-        db.session.add(distribution)
-        created.append(distribution)
+        if unit_id not in existing:
+            distribution = Distribution(notice_id=notice.id, unit_id=unit_id, role=role, delivered_at=now)
+            db.session.add(distribution)
+            created.append(distribution)
     return created
+
+
+# A clerk's side
+
+
+def own_distribution(user, distribution_id: int) -> Distribution | None:
+    """The distribution if it belongs to the user's unit, else None (the caller answers 404)."""
+    return db.session.scalar(
+        select(Distribution)
+        .join(Notice, Notice.id == Distribution.notice_id)
+        .where(
+            Distribution.id == distribution_id,
+            Distribution.unit_id == user.unit_id,
+            Notice.status == NoticeStatus.issued.value,
+        )
+        .options(joinedload(Distribution.notice), joinedload(Distribution.acknowledged_by))
+    )
+
+
+def distribution_for(user, notice: Notice) -> Distribution | None:
+    return db.session.scalar(
+        select(Distribution)
+        .where(Distribution.notice_id == notice.id, Distribution.unit_id == user.unit_id)
+        .options(joinedload(Distribution.acknowledged_by))
+    )
+
+
+def record_opening(user, distribution: Distribution) -> None:
+    """The first time someone of the unit opens the notice: who and when. Later openings change nothing."""
+    if distribution.first_opened_at is not None:
+        return
+    distribution_id = distribution.id
+    db.session.commit()  # end the reading transaction: the write below takes SQLite's lock at its start
+    with writing():
+        db.session.execute(
+            update(Distribution)
+            .where(Distribution.id == distribution_id, Distribution.first_opened_at.is_(None))
+            .values(first_opened_at=utcnow(), first_opened_by_id=user.id)
+        )
+        db.session.commit()
+    db.session.refresh(distribution)
+
+
+@dataclass
+class Reply:
+    participants: str = ""
+    phone: str = ""
+    text: str = ""
+
+
+def acknowledge(user, distribution: Distribution, reply: Reply | None = None) -> tuple[Distribution, bool]:
+    """签收, once. Returns the distribution and whether this call made the receipt.
+
+    The UPDATE only matches a distribution not yet acknowledged, so two clerks (or two
+    presses) at the same moment make one receipt; the second sees the first.
+    """
+    if distribution.unit_id != user.unit_id:
+        raise ReceiptError(_("This notice was not sent to your unit."))
+    if distribution.notice.reply_requested and reply is not None:
+        missing = not (reply.participants.strip() or reply.text.strip())
+        if missing and distribution.acknowledged_at is None:
+            raise ReceiptError(_("This notice asks for a reply: give the participants or a note with the receipt."))
+    values = {"acknowledged_at": utcnow(), "acknowledged_by_id": user.id}
+    if distribution.first_opened_at is None:
+        values |= {"first_opened_at": values["acknowledged_at"], "first_opened_by_id": user.id}
+    if reply is not None:
+        values |= {"reply_participants": reply.participants, "reply_phone": reply.phone, "reply_text": reply.text}
+    result = db.session.execute(
+        update(Distribution)
+        .where(Distribution.id == distribution.id, Distribution.acknowledged_at.is_(None))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    made = result.rowcount == 1
+    if made:
+        record(user, "receipt.acknowledge", distribution, notice=distribution.notice_id)
+    db.session.commit()
+    db.session.refresh(distribution)
+    return distribution, made
+
+
+@dataclass
+class InboxItem:
+    distribution: Distribution
+    notice: Notice
+
+    @property
+    def state(self) -> str:
+        if self.distribution.acknowledged_at:
+            return "acknowledged"
+        if self.distribution.first_opened_at:
+            return "opened"
+        return "unread"
+
+
+def inbox_query(user, *, pending_only: bool = False):
+    query = (
+        select(Distribution)
+        .join(Notice, Notice.id == Distribution.notice_id)
+        .where(Distribution.unit_id == user.unit_id, Notice.status == NoticeStatus.issued.value)
+        .options(joinedload(Distribution.notice).joinedload(Notice.series), joinedload(Distribution.acknowledged_by))
+        .order_by(Notice.issued_at.desc(), Notice.id.desc())
+    )
+    if pending_only:
+        query = query.where(Distribution.acknowledged_at.is_(None))
+    return query
+
+
+def inbox_counts(user) -> dict[str, int]:
+    row = db.session.execute(
+        select(
+            func.count(Distribution.id),
+            func.count(Distribution.id).filter(Distribution.acknowledged_at.is_(None)),
+            func.count(Distribution.id).filter(Distribution.first_opened_at.is_(None)),
+        )
+        .join(Notice, Notice.id == Distribution.notice_id)
+        .where(Distribution.unit_id == user.unit_id, Notice.status == NoticeStatus.issued.value)
+    ).one()
+    return {"all": row[0], "pending": row[1], "unread": row[2]}
+
+
+def open_reminders(user, limit: int = 10) -> list[Reminder]:
+    """Reminders about notices the unit has still not acknowledged, newest first."""
+    return list(
+        db.session.scalars(
+            select(Reminder)
+            .join(Distribution, Distribution.id == Reminder.distribution_id)
+            .where(Distribution.unit_id == user.unit_id, Distribution.acknowledged_at.is_(None))
+            .options(
+                joinedload(Reminder.distribution).joinedload(Distribution.notice).joinedload(Notice.series),
+                joinedload(Reminder.sent_by),
+            )
+            .order_by(Reminder.sent_at.desc())
+            .limit(limit)
+        ).unique()
+    )
+
+
+# The bureau's side
+
+
+@dataclass
+class ReceiptRow:
+    distribution: Distribution
+    unit: Unit
+    overdue: bool
+
+    @property
+    def state(self) -> str:
+        if self.distribution.acknowledged_at:
+            return "acknowledged"
+        if self.distribution.first_opened_at:
+            return "opened"
+        return "unread"
+
+
+@dataclass
+class ReceiptGroup:
+    title: str
+    rows: list[ReceiptRow] = field(default_factory=list)
+
+
+@dataclass
+class ReceiptOverview:
+    sent: int
+    opened: int
+    acknowledged: int
+    overdue: int
+    groups: list[ReceiptGroup]
+    due_at: datetime | None
+
+    @property
+    def pending(self) -> int:
+        return self.sent - self.acknowledged
+
+
+def _group_title(unit: Unit) -> tuple[int, int, str]:
+    """Where a unit stands in the table: each district with its schools, the city's own, the sections."""
+    if unit.kind == UnitKind.section:
+        return (3, 0, _("Bureau sections"))
+    if unit.kind == UnitKind.district_bureau:
+        return (1, unit.sort_order, unit.name)
+    parent = unit.parent
+    if parent is not None and parent.kind == UnitKind.district_bureau:
+        return (1, parent.sort_order, parent.name)
+    return (2, 0, _("Run by the city bureau"))
+
+
+def receipt_overview(notice: Notice, *, pending_only: bool = False) -> ReceiptOverview:
+    """Counts and the per-unit table, in a fixed number of queries whatever the number of units."""
+    sent, opened, acknowledged = db.session.execute(
+        select(
+            func.count(Distribution.id),
+            func.count(Distribution.first_opened_at),
+            func.count(Distribution.acknowledged_at),
+        ).where(Distribution.notice_id == notice.id)
+    ).one()
+    # Past the deadline, every unit that has not acknowledged is overdue.
+    is_overdue = notice.ack_due_at is not None and notice.ack_due_at < utcnow()
+    query = (
+        select(Distribution)
+        .where(Distribution.notice_id == notice.id)
+        .options(
+            joinedload(Distribution.unit).joinedload(Unit.parent),
+            joinedload(Distribution.acknowledged_by),
+            joinedload(Distribution.first_opened_by),
+        )
+    )
+    if pending_only:
+        query = query.where(Distribution.acknowledged_at.is_(None))
+    groups: dict[tuple[int, int, str], ReceiptGroup] = {}
+    for distribution in db.session.scalars(query).unique():
+        unit = distribution.unit
+        key = _group_title(unit)
+        group = groups.setdefault(key, ReceiptGroup(title=key[2]))
+        group.rows.append(ReceiptRow(distribution, unit, is_overdue and distribution.acknowledged_at is None))
+    for group in groups.values():
+        group.rows.sort(key=lambda r: (r.unit.kind != UnitKind.district_bureau, r.unit.sort_order, r.unit.id))
+    return ReceiptOverview(
+        sent=sent,
+        opened=opened,
+        acknowledged=acknowledged,
+        overdue=sent - acknowledged if is_overdue else 0,
+        groups=[groups[k] for k in sorted(groups)],
+        due_at=notice.ack_due_at,
+    )
+
+
+# Reminders (催办)
+
+
+def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, mail: dict) -> list[Reminder]:
+    """Remind the units that have not acknowledged (all of them, or the chosen ones).
+
+    Each gets a message in its inbox, and an email when the unit has an address.
+    Units that have acknowledged in the meantime are left alone.
+    """
+    from app.receipts.mail import send_batch
+
+    if not notice.is_issued:
+        raise ReceiptError(_("Only an issued notice can be chased."))
+    query = (
+        select(Distribution)
+        .where(Distribution.notice_id == notice.id, Distribution.acknowledged_at.is_(None))
+        .options(joinedload(Distribution.unit))
+    )
+    if unit_ids is not None:
+        if not unit_ids:
+            raise ReceiptError(_("Choose the units to remind."))
+        query = query.where(Distribution.unit_id.in_(unit_ids))
+    distributions = list(db.session.scalars(query).unique())
+    if not distributions:
+        raise ReceiptError(_("Every unit chosen has already acknowledged: nobody to remind."))
+    text = message.strip(" \t\r\n") or _(
+        "Please acknowledge receipt of %(number)s 《%(title)s》 as soon as possible.",
+        number=notice.number,
+        title=notice.title,
+    )
+    now = utcnow()
+    reminders = []
+    for distribution in distributions:
+        reminder = Reminder(
+            distribution=distribution,
+            sent_by_id=actor.id,
+            sent_at=now,
+            message=text,
+            emailed_to=distribution.unit.email or "",
+        )
+        distribution.reminders_sent = (distribution.reminders_sent or 0) + 1
+        db.session.add(reminder)
+        reminders.append(reminder)
+    record(actor, "receipt.remind", notice, units=[d.unit_id for d in distributions])
+    db.session.commit()
+    # Emails go out after the reminders are saved: a slow or failing mail server loses nothing.
+    subject = _("Reminder: please acknowledge %(number)s", number=notice.number)
+    outgoing = [(r.emailed_to, subject, f"{r.distribution.unit.name}：\n\n{text}\n") for r in reminders if r.emailed_to]
+    errors = send_batch(mail["server"], mail["port"], mail["sender"], outgoing)
+    if errors:
+        for reminder in reminders:
+            if reminder.emailed_to in errors:
+                reminder.email_error = errors[reminder.emailed_to][:1000]
+        db.session.commit()
+    return reminders
+
+
+def reminders_of(notice: Notice) -> list[Reminder]:
+    return list(
+        db.session.scalars(
+            select(Reminder)
+            .join(Distribution, Distribution.id == Reminder.distribution_id)
+            .where(Distribution.notice_id == notice.id)
+            .options(joinedload(Reminder.distribution).joinedload(Distribution.unit), joinedload(Reminder.sent_by))
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+        ).unique()
+    )
+
+
+# Export
+
+
+def overview_xlsx(notice: Notice) -> bytes:
+    """The receipt table as a spreadsheet: one row per unit, grouped as on the page."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    from app.i18n import cn_date
+
+    overview = receipt_overview(notice)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Receipts")
+    sheet.append([f"{notice.number} {notice.title}"])
+    sheet["A1"].font = Font(bold=True)
+    headers = [
+        _("Group"),
+        _("Unit"),
+        _("Kind"),
+        _("Opened"),
+        _("Opened by"),
+        _("Acknowledged"),
+        _("Acknowledged by"),
+        _("Reminders"),
+        _("Reply: participants"),
+        _("Reply: phone"),
+        _("Reply"),
+    ]
+    sheet.append(headers)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+
+    def when(value):
+        return f"{cn_date(value)} {value.astimezone(CHINA):%H:%M}" if value else ""
+
+    for group in overview.groups:
+        for row in group.rows:
+            d = row.distribution
+            sheet.append(
+                [
+                    group.title,
+                    row.unit.name,
+                    row.unit.kind_title,
+                    when(d.first_opened_at),
+                    d.first_opened_by.display_name if d.first_opened_by else "",
+                    when(d.acknowledged_at),
+                    d.acknowledged_by.display_name if d.acknowledged_by else "",
+                    d.reminders_sent,
+                    d.reply_participants,
+                    d.reply_phone,
+                    d.reply_text,
+                ]
+            )
+    for column, width in zip("ABCDEFGHIJK", (18, 26, 12, 18, 12, 18, 12, 8, 24, 14, 30), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

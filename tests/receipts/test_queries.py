@@ -1,0 +1,69 @@
+"""The inbox and the bureau's receipt view run as many SQL queries for 300 units and 1 000 notices as for 3 and 2."""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from app.demo.scale import add_notices, add_units
+from app.extensions import db
+from app.notices.models import Notice
+from tests.conftest import DEMO_PASSWORD
+
+
+@contextmanager
+def counting(app):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _queries_of(app, client, login, path) -> int:
+    with counting(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+def _measure(app, client, login):
+    with app.app_context():
+        notice_id = db.session.scalar(
+            select(Notice.id).where(Notice.title.like("关于测试通知%")).order_by(Notice.id.desc()).limit(1)
+        )
+    login("clerk_scale_0001")
+    inbox = _queries_of(app, client, login, "/inbox")
+    client.get(f"/notices/{notice_id}")  # opens it (a write), so the next reads are plain reads
+    inbox_again = _queries_of(app, client, login, "/inbox?page=2")
+    login("secretary")
+    overview = _queries_of(app, client, login, f"/notices/{notice_id}/receipts")
+    fragment = _queries_of(app, client, login, f"/notices/{notice_id}/receipts?pending=1")
+    page = client.get(f"/notices/{notice_id}/receipts").get_data(as_text=True)
+    sent = int(re.search(r'id="count-sent">(\d+)<', page).group(1))
+    return (inbox, inbox_again, overview, fragment), sent
+
+
+@pytest.mark.slow
+def test_query_counts_do_not_grow_with_units_or_notices(login, client, app):
+    with app.app_context():
+        add_units(3, DEMO_PASSWORD)
+        add_notices(2)
+        db.session.commit()
+    small, sent_small = _measure(app, client, login)
+    with app.app_context():
+        add_units(297, DEMO_PASSWORD)
+        add_notices(1000)
+        db.session.commit()
+    large, sent_large = _measure(app, client, login)
+    assert (sent_small, sent_large) == (3, 300)
+    assert large == small, f"queries for (inbox, inbox page 2, receipt view, pending view): {small} → {large}"
+    assert max(large) <= 10, large
