@@ -58,3 +58,4 @@ vendor:
 	   node_modules/@fontsource/noto-sans-mongolian/files/noto-sans-mongolian-mongolian-400-normal.woff \
 	   app/static/vendor/fonts/
 	cp node_modules/@fontsource/noto-sans-mongolian/LICENSE app/static/vendor/fonts/LICENSE-noto-sans-mongolian.txt
+	cp node_modules/sortablejs/Sortable.min.js node_modules/sortablejs/LICENSE app/static/vendor/sortable/

@@ -23,6 +23,11 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 if PG_URL.startswith("postgresql://"):
     PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://") :]
 
+# Each test run works in a schema of its own, so two runs on one database (a developer's and CI's,
+# or two developers') never drop each other's tables.
+PG_SCHEMA = f"test_{os.getpid()}"
+PG_RUN_URL = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{PG_SCHEMA}" if PG_URL else ""
+
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 DEMO_PASSWORD = "test-pass-123"
 
@@ -39,21 +44,27 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("CI is set but TEST_DATABASE_URL is not: the suite must run on PostgreSQL too.")
 
 
-def _reset_postgres(url: str) -> None:
-    """Drop and recreate the public schema: every test starts from nothing."""
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+def _reset_postgres(drop_only: bool = False) -> None:
+    """Drop and recreate this run's schema: every test starts from nothing."""
+    engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
+        if not drop_only:
+            conn.execute(sa.text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
     engine.dispose()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if PG_URL:
+        _reset_postgres(drop_only=True)
 
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
-    _reset_postgres(PG_URL)
-    return PG_URL
+    _reset_postgres()
+    return PG_RUN_URL
 
 
 @pytest.fixture

@@ -71,7 +71,8 @@ class GongwenData:
     cc_text: str = ""
     imprint_organ: str = ""
     imprinted_on: date | None = None
-    roster: list[RosterLine] = field(default_factory=list)
+    # Rosters printed where the text says {{roster}} (key None) or {{roster:NAME}} (key NAME).
+    rosters: dict[str | None, list[RosterLine]] = field(default_factory=dict)
     timestamp: datetime = datetime(2000, 1, 1)
 
 
@@ -266,7 +267,7 @@ class Renderer:
     def text(self, body: str):
         for p in paragraphs(body):
             if p.is_roster:
-                self.roster()
+                self.roster(self.data.rosters.get(p.roster_group, []))
             elif p.is_heading:
                 self.paragraph(L.STYLE_HEADING[p.level], p.text)
             elif p.lead:
@@ -274,11 +275,10 @@ class Renderer:
             else:
                 self.paragraph(L.STYLE_BODY, p.text)
 
-    def roster(self):
+    def roster(self, lines: list[RosterLine]):
         """组  长：董跃飞  市教育局党组书记、局长 — a borderless table, so that roles (two-character ones
         spaced to the width of three), names and 职务 stand in columns and a long entry wraps inside its own.
         """
-        lines = self.data.roster
         if not lines:
             return
         char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS

@@ -8,26 +8,37 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.admin.services import get_setting
+from app.core.time import CHINA
 from app.documents.gongwen import GongwenData, RosterLine, render_gongwen
 from app.extensions import db
 from app.files.services import DOCX, PDF, read_bytes, store_bytes
 from app.notices.models import Notice
+from app.notices.text import roster_groups
 
 
-def _roster(notice: Notice) -> list[RosterLine]:
+def notice_rosters(notice: Notice) -> dict[str | None, list[RosterLine]]:
+    """The rosters the notice's texts print, as they stood on the notice's date."""
     from app.rosters.models import LeadingGroup
     from app.rosters.services import roster_on
 
-    group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.established_by_id == notice.id))
-    if group is None:
-        return []
-    on = notice.signed_on or (notice.issued_at or notice.created_at).date()
-    return [
-        RosterLine(
-            role=m.role, who=m.person_name or m.description or "", title=m.title or "", is_description=not m.person_name
-        )
-        for m in roster_on(group, on)
-    ]
+    on = notice.signed_on or (notice.issued_at or notice.created_at).astimezone(CHINA).date()
+    rosters = {}
+    for name in roster_groups(notice.body, *(d.body for d in notice.documents)):
+        if name is None:
+            group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.established_by_id == notice.id))
+        else:
+            group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == name))
+        if group is not None:
+            rosters[name] = [
+                RosterLine(
+                    role=m.role,
+                    who=m.person_name or m.description or "",
+                    title=m.title or "",
+                    is_description=not m.person_name,
+                )
+                for m in roster_on(group, on)
+            ]
+    return rosters
 
 
 def placeholder_number(notice: Notice) -> str:
@@ -59,7 +70,7 @@ def gongwen_data(notice: Notice) -> GongwenData:
         cc_text=notice.cc_text,
         imprint_organ=notice.imprint_organ,
         imprinted_on=notice.imprinted_on,
-        roster=_roster(notice),
+        rosters=notice_rosters(notice),
         timestamp=(notice.issued_at or notice.created_at).replace(tzinfo=None),
     )
 

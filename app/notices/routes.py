@@ -11,7 +11,7 @@ from app.core.forms import options
 from app.core.time import today_in_china
 from app.core.web import render, see_other
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
-from app.documents.services import notice_docx, notice_pdf, store_pdf_after_issue
+from app.documents.services import notice_docx, notice_pdf, notice_rosters, store_pdf_after_issue
 from app.extensions import db
 from app.files.models import StoredFile
 from app.files.services import DOCX, read_bytes, safe_download_name
@@ -43,7 +43,6 @@ from app.notices.services import (
 from app.notices.text import paragraphs
 from app.receipts.forms import ReceiptForm
 from app.receipts.services import distribution_for, record_opening
-from app.rosters.services import roster_lines_for_notice
 
 bp = Blueprint("notices", __name__)
 
@@ -238,7 +237,7 @@ def show(notice_id: int):
         step_form=StepForm(),
         findings=findings,
         corrections=corrections,
-        roster_lines=roster_lines_for_notice(notice),
+        rosters=notice_rosters(notice),
         pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
         distribution=distribution,
         receipt_form=ReceiptForm(formdata=None),

@@ -3,7 +3,8 @@
 One paragraph per line. Headings are known by their prefix (一、 （一） 1. （1）);
 a bold lead sentence is written between double asterisks at the start of a
 paragraph; "\\*" is a literal asterisk; a line "{{roster}}" stands for the roster
-of the leading group the notice sets up. The HTML preview and the .docx both
+of the leading group the notice sets up, and "{{roster:NAME}}" for the roster of
+the leading group of that name (an adjustment notice prints the group it adjusts). The HTML preview and the .docx both
 read the text through here, so they always agree.
 """
 
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 ROSTER_PLACEHOLDER = "{{roster}}"
+_ROSTER_LINE = re.compile(r"^\{\{roster(?::(?P<name>[^{}]+))?\}\}$")
 
 _LEVELS = [
     (1, re.compile(r"^[一二三四五六七八九十]+、")),
@@ -27,6 +29,7 @@ class Paragraph:
     level: int | None  # heading level 1–4 by prefix, None for body text
     lead: str = ""  # the bold lead sentence at its start, if any (a prefix of text)
     is_roster: bool = False
+    roster_group: str | None = None  # the group's name; None: the group this notice sets up
 
     @property
     def rest(self) -> str:
@@ -55,8 +58,9 @@ def paragraphs(body: str) -> list[Paragraph]:
         line = raw.strip(" \t\u3000")
         if not line:
             continue
-        if line == ROSTER_PLACEHOLDER:
-            result.append(Paragraph(text="", level=None, is_roster=True))
+        roster = _ROSTER_LINE.match(line)
+        if roster:
+            result.append(Paragraph(text="", level=None, is_roster=True, roster_group=roster["name"]))
             continue
         match = _LEAD.match(line)
         if match:
@@ -66,3 +70,8 @@ def paragraphs(body: str) -> list[Paragraph]:
             text = _unescape(line)
             result.append(Paragraph(text=text, level=heading_level(text)))
     return result
+
+
+def roster_groups(*bodies: str) -> set[str | None]:
+    """The groups whose rosters the texts print (None: the group the notice sets up)."""
+    return {p.roster_group for body in bodies for p in paragraphs(body) if p.is_roster}

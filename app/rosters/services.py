@@ -1,43 +1,322 @@
-"""Rosters of leading groups: who is in them on a given date."""
+"""Leading-group rosters: who is in a group on any date, and the dated changes that move them.
 
+Every change is a dated row: joining sets valid_from, leaving sets valid_to (the first day
+no longer in the group), and replacing someone is a leave and a join on the same day. So
+the roster as it stood on any date, and its history, are queries, never reconstructions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 
+from app.audit.services import record
 from app.extensions import db
-from app.rosters.models import LeadingGroup, Membership
+from app.rosters.models import MEMBER_ROLES, LeadingGroup, Membership
+
+
+class RosterError(ValueError):
+    """A change the rules refuse; the message is shown to the user."""
+
+
+def list_groups() -> list[LeadingGroup]:
+    return list(
+        db.session.scalars(select(LeadingGroup).options(joinedload(LeadingGroup.owner_unit)).order_by(LeadingGroup.id))
+    )
+
+
+def find_group(name: str) -> LeadingGroup | None:
+    return db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == name))
+
+
+def _valid_on(on: date):
+    return (Membership.valid_from <= on) & or_(Membership.valid_to.is_(None), Membership.valid_to > on)
 
 
 def roster_on(group: LeadingGroup, on: date) -> list[Membership]:
     """The members valid on that date, in printing order (role, then order within the role)."""
     members = db.session.scalars(
-        select(Membership).where(
-            Membership.group_id == group.id,
-            Membership.valid_from <= on,
-            or_(Membership.valid_to.is_(None), Membership.valid_to > on),
-        )
+        select(Membership).where(Membership.group_id == group.id, _valid_on(on)).options(joinedload(Membership.unit))
     ).all()
     return sorted(members, key=lambda m: (m.role_rank, m.sort_order, m.id))
 
 
-def _spaced_role(role: str) -> str:
-    """Two-character roles are spaced to the width of three: 组  长."""
-    return f"{role[0]}\u3000{role[1]}" if len(role) == 2 else role
+def _member(group: LeadingGroup, member_id: int) -> Membership:
+    member = db.session.get(Membership, member_id)
+    if member is None or member.group_id != group.id:
+        raise RosterError(_("That person is not in this group."))
+    return member
 
 
-def roster_lines(group: LeadingGroup, on: date) -> list[str]:
-    """The roster as a notice prints it: 组  长：董跃飞  市教育局党组书记、局长."""
-    lines, previous_role = [], None
+def _check_role(role: str) -> None:
+    if role not in MEMBER_ROLES:
+        raise RosterError(_("Unknown role."))
+
+
+def _next_order(group: LeadingGroup, role: str, on: date) -> int:
+    highest = db.session.scalar(
+        select(func.max(Membership.sort_order)).where(
+            Membership.group_id == group.id, Membership.role == role, _valid_on(on)
+        )
+    )
+    return (highest if highest is not None else -1) + 1
+
+
+@dataclass
+class Person:
+    name: str = ""
+    title: str = ""  # 职务
+    unit_id: int | None = None
+    description: str = ""  # instead of a person: 各高中学校书记、校长…
+
+    def check(self) -> None:
+        if not (self.name.strip() or self.description.strip()):
+            raise RosterError(_("Give the person's name, or describe the members (各…负责人)."))
+
+
+def add_member(actor, group: LeadingGroup, role: str, person: Person, on: date) -> Membership:
+    _check_role(role)
+    person.check()
+    member = Membership(
+        group=group,
+        role=role,
+        person_name=person.name or None,
+        title=person.title,
+        description=person.description or None,
+        unit_id=person.unit_id,
+        valid_from=on,
+        sort_order=_next_order(group, role, on),
+    )
+    db.session.add(member)
+    db.session.flush()
+    record(
+        actor,
+        "roster.join",
+        member,
+        group=group.name,
+        role=role,
+        person=person.name or person.description,
+        on=on.isoformat(),
+    )
+    db.session.commit()
+    return member
+
+
+def end_member(actor, group: LeadingGroup, member_id: int, on: date) -> Membership:
+    """The person leaves the group: from this day on they are no longer in it."""
+    member = _member(group, member_id)
+    if member.valid_to is not None:
+        raise RosterError(
+            _(
+                "%(name)s already left the group on %(day)s.",
+                name=member.person_name or member.role,
+                day=member.valid_to.isoformat(),
+            )
+        )
+    if on <= member.valid_from:
+        raise RosterError(
+            _("A member can only leave after the day they joined (%(day)s).", day=member.valid_from.isoformat())
+        )
+    member.valid_to = on
+    record(actor, "roster.leave", member, group=group.name, on=on.isoformat())
+    db.session.commit()
+    return member
+
+
+def replace_member(actor, group: LeadingGroup, member_id: int, person: Person, on: date) -> Membership:
+    """Someone takes over a place: the old member leaves and the new one joins, same role, same place."""
+    person.check()
+    member = _member(group, member_id)
+    if member.valid_to is not None:
+        raise RosterError(
+            _(
+                "%(name)s already left the group on %(day)s.",
+                name=member.person_name or member.role,
+                day=member.valid_to.isoformat(),
+            )
+        )
+    if on <= member.valid_from:
+        raise RosterError(
+            _("A member can only leave after the day they joined (%(day)s).", day=member.valid_from.isoformat())
+        )
+    member.valid_to = on
+    successor = Membership(
+        group=group,
+        role=member.role,
+        person_name=person.name or None,
+        title=person.title,
+        description=person.description or None,
+        unit_id=person.unit_id,
+        valid_from=on,
+        sort_order=member.sort_order,
+    )
+    db.session.add(successor)
+    db.session.flush()
+    record(
+        actor,
+        "roster.replace",
+        successor,
+        group=group.name,
+        leaves=member.person_name,
+        joins=person.name,
+        on=on.isoformat(),
+    )
+    db.session.commit()
+    return successor
+
+
+def reorder(actor, group: LeadingGroup, role: str, member_ids: list[int], on: date) -> None:
+    """Put the members of one role, as they stand on that date, in the given order."""
+    _check_role(role)
+    current = {m.id: m for m in roster_on(group, on) if m.role == role}
+    if set(member_ids) != set(current):
+        raise RosterError(_("The list changed while you were sorting it; the page shows it as it is now."))
+    for position, member_id in enumerate(member_ids):
+        current[member_id].sort_order = position
+    record(actor, "roster.reorder", group, role=role)
+    db.session.commit()
+
+
+def move(actor, group: LeadingGroup, member_id: int, direction: str, on: date) -> None:
+    """One place up or down within the role (the buttons that work without JavaScript)."""
+    member = _member(group, member_id)
+    same_role = [m.id for m in roster_on(group, on) if m.role == member.role]
+    if member.id not in same_role:
+        raise RosterError(_("That person is not in the group on this date."))
+    index = same_role.index(member.id)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(same_role):
+        same_role[index], same_role[target] = same_role[target], same_role[index]
+        reorder(actor, group, member.role, same_role, on)
+
+
+@dataclass(frozen=True)
+class Change:
+    on: date
+    kind: str  # "join" or "leave"
+    member: Membership
+
+
+def history(group: LeadingGroup, since: date | None = None) -> list[Change]:
+    """Who joined and who left, and when, newest first."""
+    members = db.session.scalars(select(Membership).where(Membership.group_id == group.id)).all()
+    changes = []
+    for member in members:
+        changes.append(Change(member.valid_from, "join", member))
+        if member.valid_to is not None:
+            changes.append(Change(member.valid_to, "leave", member))
+    if since is not None:
+        changes = [c for c in changes if c.on >= since]
+    return sorted(
+        changes, key=lambda c: (c.on, c.kind == "join", c.member.role_rank, c.member.sort_order), reverse=True
+    )
+
+
+def adjustment_text(group: LeadingGroup, since: date) -> tuple[str, list[Change]]:
+    """The body of 关于调整…领导小组成员的通知: who leaves, who joins, then the roster as adjusted."""
+    changes = sorted(
+        history(group, since), key=lambda c: (c.on, c.kind != "leave", c.member.role_rank, c.member.sort_order)
+    )
+    if not changes:
+        raise RosterError(_("Nothing has changed in this group since %(day)s.", day=since.isoformat()))
+    leaves = [c.member for c in changes if c.kind == "leave"]
+    joins = [c.member for c in changes if c.kind == "join"]
+    lines = [f"因工作需要和人员变动，经研究，决定对{group.name}成员进行调整。现将有关事项通知如下："]
+    if leaves:
+        lines.append(
+            "一、"
+            + "；".join(f"{m.person_name or m.description}同志不再担任{group.name}{m.role}" for m in leaves)
+            + "。"
+        )
+    if joins:
+        lines.append(
+            ("二、" if leaves else "一、")
+            + "；".join(
+                f"{m.person_name or m.description}（{m.title}）同志任{group.name}{m.role}"
+                if m.person_name
+                else f"{m.description}为{group.name}{m.role}"
+                for m in joins
+            )
+            + "。"
+        )
+    lines.append(("三、" if leaves and joins else "二、") + f"调整后的{group.name}组成人员如下：")
+    lines.append(f"{{{{roster:{group.name}}}}}")
+    return "\n".join(lines), changes
+
+
+def start_adjustment_notice(actor, group: LeadingGroup, since: date, on: date):
+    """A draft 关于调整…成员的通知 from the changes since a date, entering the normal workflow."""
+    from app.notices.models import Notice
+    from app.notices.services import create_draft
+
+    body, _changes = adjustment_text(group, since)
+    template = group.established_by
+    data = {
+        "series_id": template.series_id if template else None,
+        "kind": "文件",
+        "title": f"{group.owner_unit.name}关于调整{group.name}成员的通知",
+        "body": body,
+        "signature_organ": group.owner_unit.name,
+        "signed_on": on,
+        "with_seal": True,
+        "imprint_organ": template.imprint_organ if template else "",
+        "addressee_groups": [p["group"] for p in (template.addressees if template else []) if "group" in p],
+        "addressee_units": [p["unit"] for p in (template.addressees if template else []) if "unit" in p],
+    }
+    notice: Notice = create_draft(actor, data)
+    record(actor, "roster.adjustment_notice", group, notice=notice.id, since=since.isoformat())
+    db.session.commit()
+    return notice
+
+
+def roster_lines(group: LeadingGroup, on: date):
+    """The roster on a date as printable lines (what documents print)."""
+    from app.documents.gongwen import RosterLine
+
+    return [
+        RosterLine(
+            role=m.role, who=m.person_name or m.description or "", title=m.title or "", is_description=not m.person_name
+        )
+        for m in roster_on(group, on)
+    ]
+
+
+def roster_docx(group: LeadingGroup, on: date) -> bytes:
+    from app.documents.roster_table import render_roster_table
+
+    return render_roster_table(group.name, group.owner_unit.name, on, roster_lines(group, on))
+
+
+def roster_xlsx(group: LeadingGroup, on: date) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "成员名单"
+    sheet.append([f"{group.name}成员名单（{on.year}年{on.month}月{on.day}日）"])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append(["职务", "姓名", "单位及职务", "所在单位", "起始日期"])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
     for member in roster_on(group, on):
-        label = _spaced_role(member.role) + "：" if member.role != previous_role else "\u3000" * 4
-        who = member.person_name or member.description or ""
-        lines.append(f"{label}{who}\u3000\u3000{member.title}".rstrip("\u3000"))
-        previous_role = member.role
-    return lines
-
-
-def roster_lines_for_notice(notice) -> list[str]:
-    group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.established_by_id == notice.id))
-    if group is None:
-        return []
-    return roster_lines(group, notice.signed_on or date.today())
+        sheet.append(
+            [
+                member.role,
+                member.person_name or member.description or "",
+                member.title or "",
+                member.unit.name if member.unit else "",
+                member.valid_from.isoformat(),
+            ]
+        )
+    for column, width in zip("ABCDE", (10, 14, 36, 22, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
