@@ -167,7 +167,7 @@ def test_exports_hold_every_member(login, client, app):
     table = docx.Document(io.BytesIO(docx_data)).tables[0]
     rows = [[c.text for c in row.cells] for row in table.rows]
     assert rows[0] == ["职务", "姓名", "单位及职务"]
-    for role, name, title in SEED_ROSTER:
+    for _role, name, title in SEED_ROSTER:
         assert any(r[1] == name and r[2] == title for r in rows), name
     assert any(MEMBERS_LINE in r for r in rows)
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/rosters/{group.id}/roster.xlsx?on=2023-09-01").data)).active
