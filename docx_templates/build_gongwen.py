@@ -187,6 +187,18 @@ def build() -> bytes:
         document, L.STYLE_IMPRINT, font=L.FANGSONG, size=L.SIZE_4, align="left", line_twips=pt_to_twips(L.SIZE_4 * 1.75)
     )
     paragraph_style(document, L.STYLE_PAGE_NUMBER, font=L.SONGTI, size=L.SIZE_4, line_twips=pt_to_twips(L.SIZE_4))
+    # The Mongolian version is set in vertical columns; its styles name the Mongolian font in every slot and
+    # declare the language, so LibreOffice shapes it as Mongolian (a complex script).
+    for name, size, align, indent in (
+        (L.STYLE_MN_BODY, L.MN_BODY_PT, "both", 2),
+        (L.STYLE_MN_TITLE, L.MN_TITLE_PT, "center", 0),
+        (L.STYLE_MN_ADDRESSEE, L.MN_BODY_PT, "left", 0),
+        (L.STYLE_MN_SIGNATURE, L.MN_BODY_PT, "right", 0),
+    ):
+        style = paragraph_style(document, name, font=L.MONGOLIAN, size=size, align=align, first_line_chars=indent)
+        rpr = style.element.get_or_add_rPr()
+        set_fonts(rpr, L.MONGOLIAN, hint=None)
+        set_lang(rpr, val="mn-Mong-CN", east_asia="zh-CN", bidi="mn-Mong-CN")
 
     section = document.sections[0]
     section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)

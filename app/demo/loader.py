@@ -14,7 +14,14 @@ from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.documents.services import freeze_docx
 from app.extensions import db
-from app.notices.models import DocumentSeries, Notice, NoticeDocument, NoticeEvent, NoticeStatus
+from app.notices.models import (
+    DocumentSeries,
+    Notice,
+    NoticeDocument,
+    NoticeEvent,
+    NoticeStatus,
+    NoticeTranslation,
+)
 from app.notices.services import addressee_line, set_next_serial
 from app.receipts.services import distribute
 from app.rosters.models import LeadingGroup, Membership
@@ -187,6 +194,24 @@ class Loader:
 
     # The leading group, pairings and measures
 
+    def load_mongolian_version(self, notice: Notice, users: dict[str, User]) -> None:
+        if any(t.language == "mn" for t in notice.translations):
+            return
+        spec = seed.NOTICE_MN
+        notice.translations.append(
+            NoticeTranslation(
+                language="mn",
+                title=spec["title"],
+                addressee_text=spec["addressee_text"],
+                body="\n".join([spec["cover_text"], f"《{spec['document_title']}》", spec["preamble"]]),
+                signature_organ=spec["signature_organ"],
+                needs_review=True,
+                translator=users["translator"],
+                review_note="初稿：非母语译者起草，须由懂蒙古文的人员审校后方可使用。"
+                "First draft by a non-native writer: a native reader of Mongolian must review it before use.",
+            )
+        )
+
     def load_roster(self, notice: Notice) -> LeadingGroup:
         spec = seed.ROSTER
         group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == spec["name"]))
@@ -289,6 +314,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
     users = loader.load_accounts()
     loader.load_series()
     notice = loader.load_notice(groups, users)
+    loader.load_mongolian_version(notice, users)
     loader.load_roster(notice)
     loader.load_pairings(notice)
     loader.load_measures(notice)

@@ -548,3 +548,56 @@ NOTICE = dict(
         dict(title="乌海市一体化推进全市义务教育扩优提质若干措施", body=MEASURES_BODY),
     ],
 )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The Mongolian version of the notice (title, addressees, cover text, signature, and the measures' title and
+# preamble).
+# STATUS: A FIRST TRANSLATION, NOT REVIEWED. Drafted by a non-native writer from dictionaries and published
+# Inner Mongolian notices; a native reader of Mongolian (ideally the bureau's own translator) must correct it
+# before the bureau relies on it. The loader marks it "needs review". The bureau's name must in the end match
+# its seal (a setting), not this file.
+# ---------------------------------------------------------------------------------------------------------------
+
+N = "\u202f"  # narrow no-break space, before detached case suffixes
+M = "\u180e"  # Mongolian vowel separator, before a detached final a/e
+
+# Exactly the form the project gave for 乌海市教育局.
+BUREAU_MN = f"ᠦᠬᠠᠢ ᠬᠣᠲᠠ{N}ᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠲᠣᠪᠴᠢᠶ{M}ᠠ"
+
+# Inner Mongolian Mongolian-script notices end the addressee line with the Mongolian colon U+1804
+# (seen on mgl.nmg.gov.cn, mgl.wlht.gov.cn, mgl.xam.gov.cn), not with "：" or ":".
+ADDRESSEE_COLON = "\u1804"
+
+_DOCUMENT_TITLE_MN = (
+    f"ᠦᠬᠠᠢ ᠬᠣᠲᠠ{N}ᠶᠢᠨ ᠬᠣᠲᠠ ᠳᠠᠶᠠᠭᠠᠷ ᠠᠯᠪᠠᠯᠠᠬᠤ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠰᠠᠢᠨ ᠴᠢᠨᠠᠷᠲᠠᠢ ᠨᠥᠭᠡᠴᠡ{N}ᠶᠢ ᠥᠷᠭᠡᠳᠬᠡᠵᠦ "
+    f"ᠴᠢᠨᠠᠷ{N}ᠢ ᠳᠡᠭᠡᠭᠰᠢᠯᠡᠭᠦᠯᠬᠦ ᠠᠵᠢᠯ{N}ᠢ ᠨᠢᠭᠡᠳᠦᠯᠲᠡᠢ{N}ᠪᠡᠷ ᠤᠷᠤᠭᠰᠢᠯᠠᠭᠤᠯᠬᠤ ᠲᠤᠬᠠᠢ ᠬᠡᠳᠦᠨ ᠠᠷᠭ{M}ᠠ ᠬᠡᠮᠵᠢᠶ{M}ᠡ"
+)
+
+NOTICE_MN = dict(
+    title=f"{BUREAU_MN}{N}ᠶᠢᠨ 《{_DOCUMENT_TITLE_MN}》{N}ᠶᠢ ᠬᠡᠪᠯᠡᠨ ᠲᠠᠷᠬᠠᠭᠠᠬᠤ ᠲᠤᠬᠠᠢ ᠮᠡᠳᠡᠭᠳᠡᠯ",
+    addressee_text=(
+        f"ᠡᠯᠡ ᠲᠣᠭᠣᠷᠢᠭ{N}ᠤᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠲᠣᠪᠴᠢᠶ{M}ᠠ᠂ "
+        f"ᠰᠢᠭᠤᠳ ᠬᠠᠷᠢᠶ{M}ᠠ ᠡᠯᠡ ᠰᠤᠷᠭᠠᠭᠤᠯᠢ (ᠨᠢᠭᠡᠴᠡ)᠂ "
+        f"ᠲᠣᠪᠴᠢᠶ{M}ᠠ{N}ᠶᠢᠨ ᠪᠠᠢᠭᠤᠯᠭ{M}ᠠ{N}ᠳᠠᠬᠢ ᠡᠯᠡ ᠬᠡᠯᠲᠡᠰ ᠲᠠᠰᠤᠭ{N}ᠲᠤ{ADDRESSEE_COLON}"
+    ),
+    cover_text=(
+        f"ᠡᠳᠦᠭᠡ 《{_DOCUMENT_TITLE_MN}》{N}ᠶᠢ ᠲᠠᠨᠠᠷ{N}ᠲᠤ ᠬᠡᠪᠯᠡᠨ ᠲᠠᠷᠬᠠᠭᠠᠯᠠ᠂ "
+        f"ᠪᠣᠳᠠᠲᠤ ᠪᠠᠢᠳᠠᠯ{N}ᠲᠠᠢ ᠤᠶᠠᠯᠳᠤᠭᠤᠯᠤᠨ ᠬᠢᠨᠠᠮᠠᠭᠠᠢ ᠲᠤᠭᠤᠰᠢᠯᠠᠭᠤᠯᠤᠨ ᠬᠡᠷᠡᠭᠵᠢᠭᠦᠯᠲᠦᠭᠡᠢ᠃"
+    ),
+    signature_organ=BUREAU_MN,
+    document_title=_DOCUMENT_TITLE_MN,
+    preamble=(
+        f"《ᠦᠬᠠᠢ ᠬᠣᠲᠠ{N}ᠶᠢᠨ ᠨᠠᠮ{N}ᠤᠨ ᠬᠣᠷᠢᠶ{M}ᠠ{N}ᠶᠢᠨ ᠠᠯᠪᠠᠨ ᠲᠠᠰᠤᠭ᠂ "
+        f"ᠬᠣᠲᠠ{N}ᠶᠢᠨ ᠠᠷᠠᠳ{N}ᠤᠨ ᠵᠠᠰᠠᠭ{N}ᠤᠨ ᠭᠠᠵᠠᠷ{N}ᠤᠨ ᠠᠯᠪᠠᠨ ᠲᠠᠰᠤᠭ{N}ᠤᠨ "
+        f"〈ᠬᠣᠲᠠ ᠳᠠᠶᠠᠭᠠᠷ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠥᠨᠳᠥᠷ ᠴᠢᠨᠠᠷᠲᠠᠢ ᠬᠥᠭᠵᠢᠯ{N}ᠢ ᠲᠦᠷᠭᠡᠳᠬᠡᠬᠦ ᠲᠤᠬᠠᠢ ᠰᠠᠨᠠᠯ〉{N}ᠢ "
+        f"ᠬᠡᠪᠯᠡᠨ ᠲᠠᠷᠬᠠᠭᠠᠬᠤ ᠲᠤᠬᠠᠢ ᠮᠡᠳᠡᠭᠳᠡᠯ》（乌党办发〔2022〕16号） "
+        f"ᠪᠠ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠥᠨᠳᠥᠷ ᠴᠢᠨᠠᠷᠲᠠᠢ ᠬᠥᠭᠵᠢᠯ{N}ᠦᠨ “1+N” ᠪᠣᠳᠤᠯᠭ{M}ᠠ{N}ᠶᠢᠨ ᠲᠣᠭᠲᠠᠯᠴᠠᠭ{M}ᠠ{N}ᠶᠢᠨ "
+        f"ᠳᠡᠮᠵᠢᠯᠭᠡ ᠪᠢᠴᠢᠭ ᠪᠠᠷᠢᠮᠲᠠ{N}ᠶᠢ ᠭᠦᠨᠵᠡᠭᠡᠢ ᠲᠤᠭᠤᠰᠢᠯᠠᠭᠤᠯᠤᠨ ᠨᠠᠢᠳᠠᠪᠤᠷᠢᠵᠢᠭᠤᠯᠵᠤ᠂ "
+        f"ᠬᠣᠲᠠ ᠳᠠᠶᠠᠭᠠᠷ ᠠᠯᠪᠠᠯᠠᠬᠤ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠰᠠᠢᠨ ᠴᠢᠨᠠᠷᠲᠠᠢ ᠲᠡᠩᠴᠡᠭᠦᠷᠢ{N}ᠶᠢ ᠪᠠᠢᠭᠤᠯᠬᠤ ᠠᠵᠢᠯ{N}ᠢ "
+        f"ᠲᠦᠷᠭᠡᠳᠬᠡᠨ ᠤᠷᠤᠭᠰᠢᠯᠠᠭᠤᠯᠵᠤ᠂ "
+        f"ᠬᠣᠲᠠ ᠳᠠᠶᠠᠭᠠᠷ ᠠᠯᠪᠠᠯᠠᠬᠤ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ{N}ᠦᠨ ᠰᠠᠢᠨ ᠴᠢᠨᠠᠷᠲᠠᠢ ᠨᠥᠭᠡᠴᠡ{N}ᠶᠢ ᠥᠷᠭᠡᠳᠬᠡᠵᠦ ᠴᠢᠨᠠᠷ{N}ᠢ "
+        f"ᠳᠡᠭᠡᠭᠰᠢᠯᠡᠭᠦᠯᠬᠦ ᠬᠥᠭᠵᠢᠯ{N}ᠢ ᠪᠣᠳᠠᠲᠤ ᠪᠣᠯᠭᠠᠬᠤ{N}ᠶᠢᠨ ᠲᠥᠯᠥᠭᠡ "
+        f"ᠳᠣᠣᠷᠠᠬᠢ ᠠᠷᠭ{M}ᠠ ᠬᠡᠮᠵᠢᠶ{M}ᠡ{N}ᠶᠢ ᠲᠤᠰᠬᠠᠢᠯᠠᠨ ᠲᠣᠭᠲᠠᠭᠠᠪᠠ᠃"
+    ),
+)

@@ -78,6 +78,14 @@ STYLE_ATTACHMENT_LABEL = "GW Attachment Label"
 STYLE_IMPRINT = "GW Imprint"
 STYLE_PAGE_NUMBER = "GW Page Number"
 
+# The Mongolian version: vertical columns, left to right.
+STYLE_MN_BODY = "GW MN Body"
+STYLE_MN_TITLE = "GW MN Title"
+STYLE_MN_ADDRESSEE = "GW MN Addressee"
+STYLE_MN_SIGNATURE = "GW MN Signature"
+MN_BODY_PT = 16
+MN_TITLE_PT = 22
+
 ALL_STYLES = [
     STYLE_MARK,
     STYLE_MARK_MN,

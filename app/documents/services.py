@@ -134,3 +134,39 @@ def store_pdf_after_issue(notice: Notice) -> bool:
         current_app.logger.exception("PDF of %s failed at issue; it will be made on first download", notice.number)
         return False
     return True
+
+
+# The Mongolian version
+
+
+def mongolian_version(notice: Notice):
+    return next((t for t in notice.translations if t.language == "mn"), None)
+
+
+def render_mongolian_docx(notice: Notice) -> bytes:
+    from app.documents.mongolian import MongolianData, render_mongolian
+
+    translation = mongolian_version(notice)
+    if translation is None:
+        raise LookupError("no Mongolian version")
+    mark = notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
+    return render_mongolian(
+        MongolianData(
+            mark=mark,
+            mark_mn=get_setting("organ_name_mn"),
+            header_order=get_setting("header_order"),
+            number=placeholder_number(notice),
+            title=translation.title,
+            addressee_text=translation.addressee_text,
+            body=translation.body,
+            signature_organ=translation.signature_organ,
+            signed_on=notice.signed_on,
+            timestamp=translation.updated_at.replace(tzinfo=None),
+        )
+    )
+
+
+def mongolian_pdf(notice: Notice) -> bytes:
+    from app.documents.pdf import docx_to_pdf
+
+    return docx_to_pdf(render_mongolian_docx(notice), vertical_mongolian=True)

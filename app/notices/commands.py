@@ -46,20 +46,26 @@ def find_by_number(number: str) -> Notice | None:
 )
 def export_command(number: str, fmt: str, language: str, output: Path):
     """Write an issued notice as .docx or PDF (the bytes frozen at issue)."""
-    from app.documents.pdf import PdfUnavailable
-    from app.documents.services import notice_docx, notice_pdf
+    from app.documents.pdf import PdfConversionFailed, PdfUnavailable
+    from app.documents.services import (
+        mongolian_pdf,
+        mongolian_version,
+        notice_docx,
+        notice_pdf,
+        render_mongolian_docx,
+    )
 
     notice = find_by_number(number)
     if notice is None:
         raise click.ClickException(f"No notice numbered {number}.")
-    if language == "mn":
-        translation = next((t for t in notice.translations if t.language == "mn"), None)
-        if translation is None:
-            raise click.ClickException(f"{number} has no Mongolian version yet.")
-        raise click.ClickException("Exporting the Mongolian version is not built yet.")
+    if language == "mn" and mongolian_version(notice) is None:
+        raise click.ClickException(f"{number} has no Mongolian version yet.")
     try:
-        data = notice_docx(notice) if fmt == "docx" else notice_pdf(notice)
-    except PdfUnavailable as exc:
+        if language == "mn":
+            data = render_mongolian_docx(notice) if fmt == "docx" else mongolian_pdf(notice)
+        else:
+            data = notice_docx(notice) if fmt == "docx" else notice_pdf(notice)
+    except (PdfUnavailable, PdfConversionFailed) as exc:
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(data)
     click.echo(f"{number}: {len(data)} bytes written to {output}")

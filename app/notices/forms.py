@@ -123,3 +123,16 @@ class AttachmentForm(FlaskForm):
         validators=[DataRequired(), Length(max=200), DocumentSafe()],
     )
     file = FileField(_l("File (PDF, Word, Excel, PowerPoint, OFD, image or zip)"))
+
+
+class TranslationForm(FlaskForm):
+    """The Mongolian version. No filters: every character is kept as typed (U+202F, U+180B–U+180F)."""
+
+    title = TextAreaField(_l("Title"), validators=[DataRequired(), Length(max=1000), DocumentSafe()])
+    addressee_text = TextAreaField(_l("Addressees"), validators=[Optional(), Length(max=2000), DocumentSafe()])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=MAX_BODY), DocumentSafe()])
+    signature_organ = TextAreaField(
+        _l("Signature organ (发文机关署名)"), validators=[Optional(), Length(max=500), DocumentSafe()]
+    )
+    needs_review = BooleanField(_l("Needs a native reader's review"), default=True)
+    review_note = TextAreaField(_l("Note for the reviewer"), validators=[Optional(), Length(max=2000), DocumentSafe()])

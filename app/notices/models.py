@@ -219,6 +219,7 @@ class NoticeTranslation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     notice: Mapped[Notice] = relationship(back_populates="translations")
+    translator: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<NoticeTranslation {self.notice_id} {self.language}>"

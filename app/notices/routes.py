@@ -11,12 +11,20 @@ from app.core.forms import options
 from app.core.time import today_in_china
 from app.core.web import render, see_other
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
-from app.documents.services import notice_docx, notice_pdf, notice_rosters, store_pdf_after_issue
+from app.documents.services import (
+    mongolian_pdf,
+    mongolian_version,
+    notice_docx,
+    notice_pdf,
+    notice_rosters,
+    render_mongolian_docx,
+    store_pdf_after_issue,
+)
 from app.extensions import db
 from app.files.models import StoredFile
 from app.files.services import DOCX, read_bytes, safe_download_name
 from app.notices import editor
-from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm
+from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm, TranslationForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.services import (
     TRANSITIONS,
@@ -34,6 +42,7 @@ from app.notices.services import (
     notice_years,
     notices_query,
     remove_attachment,
+    save_translation,
     set_next_serial,
     start_correction,
     step_title,
@@ -298,6 +307,56 @@ def document_pdf(notice_id: int):
         mimetype="application/pdf",
         as_attachment=not inline,
         download_name=safe_download_name(notice.number or notice.title, "pdf"),
+    )
+
+
+# The Mongolian version
+
+
+@bp.route("/notices/<int:notice_id>/translation", methods=["GET", "POST"])
+@roles_required(Role.translator, Role.secretary)
+def translation(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    current = mongolian_version(notice)
+    form = TranslationForm(obj=current) if request.method == "GET" and current else TranslationForm()
+    if form.validate_on_submit():
+        save_translation(current_user, notice, form.data)
+        flash(_("The Mongolian version is saved."), "success")
+        return see_other("notices.translation", notice_id=notice.id)
+    return render("notices/translation.html", notice=notice, form=form, translation=current), (
+        422 if form.errors else 200
+    )
+
+
+@bp.get("/notices/<int:notice_id>/mongolian.docx")
+@login_required
+def mongolian_docx(notice_id: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    if mongolian_version(notice) is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(render_mongolian_docx(notice)),
+        mimetype=DOCX.content_type,
+        as_attachment=True,
+        download_name=safe_download_name(f"{notice.number or notice.title}（蒙古文）", "docx"),
+    )
+
+
+@bp.get("/notices/<int:notice_id>/mongolian.pdf")
+@login_required
+def mongolian_document_pdf(notice_id: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    if mongolian_version(notice) is None:
+        abort(404)
+    try:
+        pdf = mongolian_pdf(notice)
+    except (PdfUnavailable, PdfConversionFailed) as exc:
+        return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
+    return send_file(
+        io.BytesIO(pdf),
+        mimetype="application/pdf",
+        as_attachment=request.args.get("inline") != "1",
+        download_name=safe_download_name(f"{notice.number or notice.title}（蒙古文）", "pdf"),
     )
 
 

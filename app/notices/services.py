@@ -479,3 +479,23 @@ def notice_years() -> list[int]:
     issued = set(db.session.scalars(select(Notice.year).where(Notice.year.is_not(None)).distinct()))
     issued.add(utcnow().astimezone(CHINA).year)
     return sorted(issued, reverse=True)
+
+
+# The Mongolian version
+
+
+def save_translation(actor, notice: Notice, data: dict, language: str = "mn"):
+    """Create or update the notice's version in another language, exactly as typed."""
+    from app.notices.models import NoticeTranslation
+
+    translation = next((t for t in notice.translations if t.language == language), None)
+    if translation is None:
+        translation = NoticeTranslation(notice=notice, language=language)
+        db.session.add(translation)
+    for field in ("title", "addressee_text", "body", "signature_organ", "review_note"):
+        setattr(translation, field, data.get(field) or "")
+    translation.needs_review = bool(data.get("needs_review"))
+    translation.translator_id = actor.id
+    record(actor, "notice.translation", notice, language=language, needs_review=translation.needs_review)
+    db.session.commit()
+    return translation

@@ -200,3 +200,17 @@ def test_demo_scale_adds_schools_with_clerks_and_distributed_notices(demo):
         )
     accounts = runner.invoke(args=["demo", "accounts"]).output
     assert "clerk_scale_0005\tclerk\t测试学校0005" in accounts
+
+
+def test_the_notice_has_a_mongolian_version_marked_for_review(demo):
+    from app.demo.seed_data import NOTICE_MN
+
+    with demo.app_context():
+        notice = db.session.scalar(select(Notice))
+        (translation,) = notice.translations
+        assert translation.language == "mn" and translation.needs_review
+        assert "native reader" in translation.review_note
+        assert translation.title == NOTICE_MN["title"] and translation.addressee_text == NOTICE_MN["addressee_text"]
+        assert translation.body.startswith(NOTICE_MN["cover_text"])
+        for char in ("\u202f", "\u180e"):
+            assert char in translation.title
