@@ -18,16 +18,8 @@ from docx.oxml.ns import qn
 from app.documents import layout as L
 from app.documents.gongwen import _MONGOLIAN, GongwenData, Renderer, save_deterministic
 from app.documents.ooxml import set_attrs
+from app.i18n import mn_date
 from app.notices.text import paragraphs
-
-_MN_MONTH = "ᠰᠠᠷ\u180eᠠ"
-_MN_YEAR_SUFFIX = "ᠣᠨ\u202fᠤ"
-_MN_GENITIVE = "\u202fᠶᠢᠨ"
-
-
-def mn_date(value: date) -> str:
-    """2023 ᠣᠨ ᠤ 8 ᠰᠠᠷ᠎ᠠ ᠶᠢᠨ 15 (Babel has no Mongolian-script date patterns)."""
-    return f"{value.year} {_MN_YEAR_SUFFIX} {value.month} {_MN_MONTH}{_MN_GENITIVE} {value.day}"
 
 
 @dataclass
