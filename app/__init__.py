@@ -9,6 +9,14 @@ from app.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Everything comes from the app itself: no inline script or style, no other origin (an intranet has no
+# internet). object-src and frame-src 'self' let the notice page show its own PDF.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; "
+    "base-uri 'self'"
+)
+
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(
@@ -20,6 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from app import database  # noqa: F401  (SQLite pragmas and transaction mode)
     from app.i18n import select_locale, select_timezone
@@ -60,6 +73,7 @@ def _import_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
     from app.notices.routes import bp as notices_bp
@@ -70,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(audit_bp)
     app.register_blueprint(units_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(receipts_bp)
@@ -103,6 +118,11 @@ def _register_hooks(app: Flask) -> None:
         # The notice page shows its own PDF in a frame; no other site may frame ours.
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     app.context_processor(template_helpers)

@@ -77,4 +77,7 @@ def load_settings(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
         "LOGIN_LOCK_SECONDS": int(os.environ.get("LOGIN_LOCK_SECONDS", 15 * 60)),
+        # Behind a reverse proxy: how many proxies' X-Forwarded-For/-Proto headers to trust.
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)),
     }

@@ -57,11 +57,15 @@ def login():
             user = authenticate(
                 form.username.data,
                 form.password.data,
+                address=request.remote_addr,
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 lock_seconds=current_app.config["LOGIN_LOCK_SECONDS"],
+                max_failures_per_address=current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
             )
         except LoginRefused as refused:
             form.password.errors.append(refused.message)
+            if refused.throttled:
+                return render("auth/login.html", form=form), 429
         else:
             session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             login_user(user)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.audit.models import AuditEvent
 from app.audit.services import record
 from app.auth.models import User
 from app.core.time import utcnow
@@ -17,20 +18,42 @@ class AccountError(ValueError):
 
 
 class LoginRefused(Exception):
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, throttled: bool = False):
         super().__init__(message)
         self.message = message
+        self.throttled = throttled
 
 
 def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
-def authenticate(username: str, password: str, *, max_failures: int, lock_seconds: int) -> User:
+def recent_failures_from(address: str | None, since) -> int:
+    if not address:
+        return 0
+    return db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "auth.failed", AuditEvent.remote_addr == address, AuditEvent.created_at > since
+        )
+    )
+
+
+def authenticate(
+    username: str,
+    password: str,
+    *,
+    address: str | None,
+    max_failures: int,
+    lock_seconds: int,
+    max_failures_per_address: int,
+) -> User:
     """Return the user, or raise LoginRefused with a message that reveals nothing.
 
-    Failed attempts count per account; after max_failures the account waits
-    lock_seconds. A correct password is never slowed by other people's failures.
+    Failed attempts count per account (after max_failures the account waits
+    lock_seconds) and per address (after max_failures_per_address in that time,
+    further failures from it are refused outright). A correct password is never
+    throttled by the address: a hundred clerks behind one school network log in
+    together whatever one of them mistypes.
     """
     user = find_user(username)
     now = utcnow()
@@ -38,13 +61,19 @@ def authenticate(username: str, password: str, *, max_failures: int, lock_second
         db.session.rollback()
         raise LoginRefused(_("Too many failed attempts. Try again in a few minutes."))
     if user is None or not user.check_password(password) or not user.is_active:
+        busy_address = recent_failures_from(address, now - timedelta(seconds=lock_seconds)) >= max_failures_per_address
+        record(user, "auth.failed", user, object_type="User", username=username[:80])
         if user is not None:
             user.failed_logins = (user.failed_logins or 0) + 1
             if user.failed_logins >= max_failures:
                 user.locked_until = now + timedelta(seconds=lock_seconds)
                 user.failed_logins = 0
                 record(user, "auth.locked", user)
-            db.session.commit()
+        db.session.commit()
+        if busy_address:
+            raise LoginRefused(
+                _("Too many failed attempts from this computer's network. Try again in a few minutes."), throttled=True
+            )
         raise LoginRefused(_("Wrong username or password."))
     user.failed_logins = 0
     user.locked_until = None

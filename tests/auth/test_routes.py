@@ -223,3 +223,30 @@ def test_role_and_account_changes_are_audited(login, client, app):
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.roles"))
         assert event is not None and event.details["after"] == ["signer", "staff"]
         assert event.actor.username == "admin"
+
+
+def test_failures_from_one_address_are_throttled_but_a_right_password_still_logs_in(client, app, demo):
+    app.config.update(LOGIN_MAX_FAILURES_PER_ADDRESS=4, LOGIN_MAX_FAILURES=100)
+    for n in range(4):
+        assert client.post("/login", data={"username": f"nobody{n}", "password": "x" * 8}).status_code == 401
+    refused = client.post("/login", data={"username": "nobody9", "password": "x" * 8})
+    assert refused.status_code == 429
+    # A clerk behind the same school network, with the right password, logs in all the same.
+    assert client.post("/login", data={"username": "clerk_no1_middle", "password": DEMO_PASSWORD}).status_code == 303
+    with app.app_context():
+        from app.audit.models import AuditEvent
+
+        failures = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.failed")).all()
+        assert len(failures) == 5 and {f.remote_addr for f in failures} == {"127.0.0.1"}
+
+
+def test_admins_read_the_audit_log(login, client):
+    login("admin")
+    client.post("/logout")
+    client.fetch_csrf_token()
+    client.post("/login", data={"username": "admin", "password": "wrong-password"})
+    login("admin")
+    page = client.get("/admin/audit?action=auth.").get_data(as_text=True)
+    assert "auth.failed" in page and "127.0.0.1" in page
+    login("secretary")
+    assert client.get("/admin/audit").status_code == 403
