@@ -15,3 +15,9 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def error_text(form) -> str:
+    """All of a form's errors as one sentence, for a flash message."""
+    messages = [str(e) for errors in form.errors.values() for e in errors]
+    return " ".join(messages)

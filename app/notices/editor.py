@@ -20,7 +20,7 @@ from app.core.time import CHINA
 from app.core.web import render
 from app.extensions import db
 from app.notices.docx_import import DocxImportError, import_docx
-from app.notices.forms import AttachmentForm, NoticeForm
+from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
 from app.notices.lint import Finding, apply_fix, lint
 from app.notices.models import Notice
 from app.notices.services import addressee_line, lint_fields, list_series, picks_from
@@ -94,6 +94,15 @@ def form_data(form: NoticeForm) -> dict:
 
 def _lint_form_fields(form: NoticeForm) -> dict[str, str]:
     data = form_data(form)
+    # A text over the length limit is refused anyway; checking its format would only keep the
+    # secretary waiting for the refusal.
+    for key in ("body", "title", "note"):
+        if len(data.get(key) or "") > MAX_BODY:
+            data[key] = ""
+    for document in data["documents"]:
+        for key in ("title", "body"):
+            if len(document[key]) > MAX_BODY:
+                document[key] = ""
     data["addressee_text"] = addressee_line(picks_from(data["addressee_groups"], data["addressee_units"]))
     data["cc_text"] = addressee_line(picks_from(data["cc_groups"], data["cc_units"]), closing="")
     return lint_fields(data)

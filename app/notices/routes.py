@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
-from app.core.forms import options
+from app.core.forms import error_text, options
 from app.core.time import today_in_china
 from app.core.web import render, see_other
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
@@ -193,7 +193,7 @@ def attach(notice_id: int):
         else:
             flash(_("Attached: %(title)s", title=form.title.data), "success")
     else:
-        problems = [e for errors in form.errors.values() for e in errors] or [_("Choose a file.")]
+        problems = [str(e) for errors in form.errors.values() for e in errors] or [_("Choose a file.")]
         flash(_("The file was not attached: %(reason)s", reason=" ".join(problems)), "error")
     return see_other("notices.edit", notice_id=notice.id)
 
@@ -261,7 +261,7 @@ def step(notice_id: int, action: str):
         abort(404)
     form = StepForm()
     if not form.validate():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(error_text(form), "error")
         return see_other("notices.show", notice_id=notice.id)
     try:
         advance(current_user, notice, action, form.comment.data or "")

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
+from app.core.forms import error_text
 from app.core.web import render, see_other, wants_partial
 from app.extensions import db
 from app.files.services import XLSX, safe_download_name
@@ -70,7 +71,7 @@ def receipt(distribution_id: int):
                     flash(_("Receipt recorded."), "success")
                 return see_other("notices.show", notice_id=distribution.notice_id)
     else:
-        error = " ".join(e for errors in form.errors.values() for e in errors)
+        error = error_text(form)
     if error and not wants_partial():
         flash(error, "error")
         return see_other("notices.show", notice_id=distribution.notice_id)
@@ -138,5 +139,5 @@ def send_reminders(notice_id: int):
                     "error",
                 )
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(error_text(form), "error")
     return see_other("receipts.overview", notice_id=notice.id, _anchor="reminders")
