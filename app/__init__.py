@@ -130,10 +130,13 @@ def _register_hooks(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from app.backup.commands import backup_command, restore_command
     from app.demo.commands import demo_cli
     from app.notices.commands import notices_cli
     from app.rosters.commands import rosters_cli
 
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(rosters_cli)

@@ -1,0 +1,1 @@
+"""Backup and restore of the whole intranet: the database and every stored file, in one archive."""
