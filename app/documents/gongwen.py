@@ -177,7 +177,6 @@ class Renderer:
         self.data = data
         template, self.style_ids = _template()
         self.document = Document(io.BytesIO(template))
-        self.body = self.document.element.body
 
     # Building blocks
 
@@ -507,18 +506,6 @@ def save_deterministic(document) -> bytes:
     PackageWriter._write_parts(writer, parts)
     writer.close()
     return buffer.getvalue()
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry dates, so equal content gives equal bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
 
 
 def render_gongwen(data: GongwenData) -> bytes:

@@ -145,20 +145,6 @@ def acknowledge(user, distribution: Distribution, reply: Reply | None = None) ->
     return distribution, made
 
 
-@dataclass
-class InboxItem:
-    distribution: Distribution
-    notice: Notice
-
-    @property
-    def state(self) -> str:
-        if self.distribution.acknowledged_at:
-            return "acknowledged"
-        if self.distribution.first_opened_at:
-            return "opened"
-        return "unread"
-
-
 def inbox_query(user, *, pending_only: bool = False):
     query = (
         select(Distribution)
