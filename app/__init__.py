@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notices.routes import bp as notices_bp
     from app.receipts.routes import bp as receipts_bp
     from app.rosters.routes import bp as rosters_bp
+    from app.tasks.routes import bp as tasks_bp
     from app.units.routes import bp as units_bp
 
     app.register_blueprint(main_bp)
@@ -89,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp)
     app.register_blueprint(receipts_bp)
     app.register_blueprint(rosters_bp)
+    app.register_blueprint(tasks_bp)
 
 
 def _register_hooks(app: Flask) -> None:
@@ -134,9 +136,11 @@ def _register_commands(app: Flask) -> None:
     from app.demo.commands import demo_cli
     from app.notices.commands import notices_cli
     from app.rosters.commands import rosters_cli
+    from app.tasks.commands import tasks_cli
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(demo_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(rosters_cli)
+    app.cli.add_command(tasks_cli)

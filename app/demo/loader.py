@@ -26,6 +26,7 @@ from app.notices.services import addressee_line, set_next_serial
 from app.receipts.services import distribute
 from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Assignment, Pairing, Task, pairing_schools
+from app.tasks.services import assign_lead_units, tasks_from_pairings
 from app.units.models import Unit, UnitGroup
 
 DEFAULT_PASSWORD = "wuhai-demo"
@@ -318,6 +319,8 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
     loader.load_roster(notice)
     loader.load_pairings(notice)
     loader.load_measures(notice)
+    tasks_from_pairings(notice)  # one task per pair under measure 8
+    assign_lead_units(notice)  # the sub-items name a lead unit; give it an assignment to report on
     if notice.docx_sha256 is None:
         # Issued notices keep the document they were issued with; the roster is part of it.
         db.session.flush()

@@ -34,6 +34,38 @@ PROGRESS_TITLES = {
 }
 
 
+class AssignmentRole(enum.StrEnum):
+    lead = "lead"  # 牵头
+    cooperate = "cooperate"  # 配合
+
+    @property
+    def title(self) -> str:
+        return str(ASSIGNMENT_ROLE_TITLES[self])
+
+
+ASSIGNMENT_ROLE_TITLES = {
+    AssignmentRole.lead: _l("Lead (牵头)"),
+    AssignmentRole.cooperate: _l("Cooperating (配合)"),
+}
+
+
+class ReviewState(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    returned = "returned"
+
+    @property
+    def title(self) -> str:
+        return str(REVIEW_TITLES[self])
+
+
+REVIEW_TITLES = {
+    ReviewState.pending: _l("Awaiting review"),
+    ReviewState.accepted: _l("Accepted"),
+    ReviewState.returned: _l("Returned"),
+}
+
+
 task_cooperating_units = Table(
     "task_cooperating_units",
     db.metadata,
@@ -107,9 +139,24 @@ class Assignment(db.Model):
     reports: Mapped[list[ProgressReport]] = relationship(
         back_populates="assignment", cascade="all, delete-orphan", order_by="ProgressReport.id"
     )
+    reminders: Mapped[list[TaskReminder]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", order_by="TaskReminder.id"
+    )
 
     def __repr__(self) -> str:
         return f"<Assignment task={self.task_id} unit={self.unit_id}>"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == ProgressState.done
+
+    @property
+    def state_title(self) -> str:
+        return ProgressState(self.state).title
+
+    @property
+    def role_title(self) -> str:
+        return AssignmentRole(self.role).title
 
 
 class ProgressReport(db.Model):
@@ -136,6 +183,34 @@ class ProgressReport(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProgressReport {self.assignment_id} {self.review_state}>"
+
+    @property
+    def state_title(self) -> str:
+        return ProgressState(self.state).title
+
+    @property
+    def review_title(self) -> str:
+        return ReviewState(self.review_state).title
+
+
+class TaskReminder(db.Model):
+    """A reminder (督办) sent to a unit about a task it has not finished: in its task list, and by email."""
+
+    __tablename__ = "task_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    emailed_to: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    email_error: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    assignment: Mapped[Assignment] = relationship(back_populates="reminders")
+    sent_by: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TaskReminder {self.assignment_id} {self.sent_at:%Y-%m-%d}>"
 
 
 pairing_schools = Table(

@@ -1,0 +1,482 @@
+"""Pages of 任务分解 and 督办: a notice's task tree, a task, a unit's tasks and reports, the bureau's review,
+reminders, the dashboard and the exports."""
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, request, send_file
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.access import bureau_required, login_required, roles_required
+from app.auth.models import Role
+from app.core import time as clock
+from app.core.forms import options
+from app.core.web import render, see_other, wants_partial
+from app.extensions import db
+from app.files.models import StoredFile
+from app.files.services import DOCX, XLSX, read_bytes, safe_download_name
+from app.notices.models import Notice
+from app.tasks.export import tasks_docx, tasks_xlsx
+from app.tasks.forms import ReportForm, ReviewForm, TaskForm, TaskReminderForm
+from app.tasks.models import Milestone, ProgressState, ReviewState, Task
+from app.tasks.services import (
+    TREE_FILTERS,
+    UNIT_FILTERS,
+    MilestoneData,
+    TaskData,
+    TaskError,
+    Upload,
+    Urgency,
+    assignable_units,
+    build_dashboard,
+    deadline_of,
+    delete_task,
+    issued_notices_with_tasks,
+    open_task_reminders,
+    own_assignment,
+    parent_choices,
+    pending_reports,
+    reports_of,
+    review_report,
+    save_task,
+    send_reminders,
+    set_milestone_done,
+    submit_report,
+    task_children,
+    task_is_done,
+    task_reminders,
+    task_tree,
+    tree_counts,
+    unit_assignments,
+    unit_counts,
+    visible_report,
+    visible_task,
+)
+
+bp = Blueprint("tasks", __name__)
+
+managers_only = roles_required(Role.staff, Role.secretary)
+
+# The dashboard lists the most urgent assignments first; thousands would bury the page (its buttons reach all).
+ATTENTION_SHOWN = 200
+
+# htmx events: parts of the task page that show states refresh themselves on them.
+REPORTED = "task-reported"
+REVIEWED = "task-reviewed"
+
+
+def can_manage(user) -> bool:
+    return user.has_role(Role.staff) or user.has_role(Role.secretary)
+
+
+@bp.app_template_global()
+def tasks_can_manage() -> bool:
+    return current_user.is_authenticated and can_manage(current_user)
+
+
+@bp.app_template_global()
+def progress_title(state: str) -> str:
+    return ProgressState(state).title
+
+
+def _mail_settings() -> dict:
+    return {
+        "server": current_app.config["MAIL_SERVER"],
+        "port": current_app.config["MAIL_PORT"],
+        "sender": current_app.config["MAIL_SENDER"],
+    }
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in _flat(errors))
+
+
+def _flat(errors):
+    for error in errors:
+        if isinstance(error, dict):
+            for nested in error.values():
+                yield from _flat(nested)
+        elif isinstance(error, list):
+            yield from _flat(error)
+        else:
+            yield error
+
+
+# A unit's tasks
+
+
+@bp.get("/tasks")
+@login_required
+def my_tasks():
+    show = request.args.get("show", "")
+    if show not in UNIT_FILTERS:
+        show = ""
+    every = unit_assignments(current_user)
+    rows = every if not show else unit_assignments(current_user, show=show)
+    return render(
+        "tasks/mine.html",
+        "tasks/_my_list.html",
+        rows=rows,
+        counts=unit_counts(every),
+        show=show,
+        reminders=open_task_reminders(current_user),
+        waiting=pending_reports() if can_manage(current_user) else [],
+    )
+
+
+# A notice's tasks
+
+
+@bp.get("/notices/<int:notice_id>/tasks")
+@bureau_required
+def tree(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    show = request.args.get("show", "")
+    if show not in TREE_FILTERS:
+        show = ""
+    every = task_tree(notice)
+    rows = every if not show else [r for r in every if _tree_match(r, show)]
+    return render("tasks/tree.html", "tasks/_tree.html", notice=notice, rows=rows, counts=tree_counts(every), show=show)
+
+
+def _tree_match(row, show: str) -> bool:
+    if show == "review":
+        return row.pending_reviews > 0
+    return row.deadline.urgency == show
+
+
+def _task_form(notice: Notice, task: Task | None = None) -> TaskForm:
+    form = TaskForm(obj=task) if task is not None and request.method == "GET" else TaskForm()
+    form.parent_id.choices = options([(0, "—")] + parent_choices(notice, task))
+    units = assignable_units()
+    form.lead_unit_id.choices = options([(0, "—")] + [(u.id, u.name) for u in units])
+    form.cooperating_unit_ids.choices = options([(u.id, u.name) for u in units])
+    if request.method == "GET":
+        if task is not None:
+            # The milestones come from the task itself (TaskForm(obj=task)).
+            form.parent_id.data = task.parent_id or 0
+            form.lead_unit_id.data = task.lead_unit_id or 0
+            form.cooperating_unit_ids.data = [u.id for u in task.cooperating_units]
+        else:
+            parent = request.args.get("parent", type=int)
+            form.parent_id.data = parent if parent in {c[0] for c in parent_choices(notice)} else 0
+        for _blank in range(2):
+            form.milestones.append_entry()
+    return form
+
+
+def _task_data(form: TaskForm) -> TaskData:
+    milestones = []
+    for entry in form.milestones.entries:
+        raw_id = entry.form.id.data
+        milestones.append(
+            MilestoneData(
+                id=int(raw_id) if raw_id and str(raw_id).isdigit() else None,
+                title=entry.form.title.data or "",
+                due_on=entry.form.due_on.data,
+            )
+        )
+    return TaskData(
+        code=form.code.data,
+        title=form.title.data,
+        description=form.description.data or "",
+        parent_id=form.parent_id.data or None,
+        lead_unit_id=form.lead_unit_id.data or None,
+        cooperating_unit_ids=list(form.cooperating_unit_ids.data or []),
+        due_on=form.due_on.data,
+        sort_order=form.sort_order.data or 0,
+        milestones=milestones,
+    )
+
+
+@bp.route("/notices/<int:notice_id>/tasks/new", methods=["GET", "POST"])
+@managers_only
+def create(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    form = _task_form(notice)
+    if not notice.is_issued:
+        form.form_errors.append(_("Tasks are made from an issued notice."))
+    elif form.validate_on_submit():
+        try:
+            task = save_task(current_user, notice, None, _task_data(form))
+        except TaskError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Task %(code)s created.", code=task.code), "success")
+            return see_other("tasks.show", task_id=task.id)
+    failed = request.method == "POST" and bool(form.errors or form.form_errors)
+    return render("tasks/form.html", form=form, notice=notice, task=None), (422 if failed else 200)
+
+
+@bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@managers_only
+def edit(task_id: int):
+    task = visible_task(current_user, task_id) or abort(404)
+    notice = task.source_notice or abort(404)
+    form = _task_form(notice, task)
+    if form.validate_on_submit():
+        try:
+            save_task(current_user, notice, task, _task_data(form))
+        except TaskError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Task %(code)s saved.", code=task.code), "success")
+            return see_other("tasks.show", task_id=task.id)
+    failed = request.method == "POST" and bool(form.errors or form.form_errors)
+    return render("tasks/form.html", form=form, notice=notice, task=task), (422 if failed else 200)
+
+
+@bp.post("/tasks/<int:task_id>/delete")
+@managers_only
+def delete(task_id: int):
+    task = visible_task(current_user, task_id) or abort(404)
+    notice_id, code = task.source_notice_id, task.code
+    try:
+        delete_task(current_user, task)
+    except TaskError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return see_other("tasks.show", task_id=task_id)
+    flash(_("Task %(code)s deleted.", code=code), "success")
+    return see_other("tasks.tree", notice_id=notice_id)
+
+
+@bp.post("/tasks/<int:task_id>/milestones/<int:milestone_id>")
+@managers_only
+def milestone(task_id: int, milestone_id: int):
+    found = db.session.get(Milestone, milestone_id)
+    if found is None or found.task_id != task_id:
+        abort(404)
+    set_milestone_done(current_user, found, request.form.get("done") == "1")
+    return see_other("tasks.show", task_id=task_id, _anchor="milestones")
+
+
+# One task
+
+
+def _page_context(task: Task, **overrides) -> dict:
+    user = current_user
+    mine = next((a for a in task.assignments if a.unit_id == user.unit_id), None)
+    context = {
+        "task": task,
+        "deadline": deadline_of(task, done=task_is_done(task), today=clock.today_in_china()),
+        "children": task_children(task),
+        "assignments": _assignments_in_order(task),
+        "reports": reports_of(task, user),
+        "mine": mine,
+        "my_deadline": deadline_of(task, done=mine.is_done, today=clock.today_in_china()) if mine else None,
+        "report_form": ReportForm(formdata=None),
+        "report_error": None,
+        "review_form": ReviewForm(formdata=None),
+        "review_errors": {},
+        "reminders": task_reminders(task) if user.is_bureau_user else [],
+        "reminder_form": TaskReminderForm(formdata=None),
+        "urgency": Urgency,
+    }
+    context.update(overrides)
+    return context
+
+
+def _assignments_in_order(task: Task):
+    return sorted(task.assignments, key=lambda a: (a.role != "lead", a.unit.sort_order, a.unit_id))
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int):
+    task = visible_task(current_user, task_id) or abort(404)
+    return render("tasks/show.html", **_page_context(task))
+
+
+@bp.get("/tasks/<int:task_id>/assignments")
+@login_required
+def assignments(task_id: int):
+    """The units' table alone, for htmx to refresh after a report or a review."""
+    task = visible_task(current_user, task_id) or abort(404)
+    return render("tasks/show.html", "tasks/_assignments.html", **_page_context(task))
+
+
+@bp.get("/tasks/<int:task_id>/reports")
+@login_required
+def reports(task_id: int):
+    task = visible_task(current_user, task_id) or abort(404)
+    return render("tasks/show.html", "tasks/_reports.html", **_page_context(task))
+
+
+@bp.post("/tasks/assignments/<int:assignment_id>/reports")
+@login_required
+def report(assignment_id: int):
+    """A unit reports progress on its own assignment; another unit's id answers 404 and changes nothing."""
+    assignment = own_assignment(current_user, assignment_id) or abort(404)
+    form = ReportForm()
+    error = None
+    if form.validate():
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        uploads = [Upload(f.filename, f.read(limit + 1)) for f in (form.files.data or []) if f and f.filename]
+        try:
+            submit_report(current_user, assignment, form.text.data, form.state.data, uploads, limit)
+        except TaskError as exc:
+            db.session.rollback()
+            error = str(exc)
+        else:
+            if wants_partial():
+                task = visible_task(current_user, assignment.task_id)
+                response = current_app.make_response(
+                    render("tasks/show.html", "tasks/_my_assignment.html", **_page_context(task, just_reported=True))
+                )
+                response.headers["HX-Trigger"] = REPORTED
+                return response
+            flash(_("Report sent to the bureau."), "success")
+            return see_other("tasks.show", task_id=assignment.task_id)
+    task = visible_task(current_user, assignment.task_id)
+    context = _page_context(task, report_form=form, report_error=error)
+    return render("tasks/show.html", "tasks/_my_assignment.html", **context), 422
+
+
+@bp.post("/tasks/reports/<int:report_id>/review")
+@managers_only
+def review(report_id: int):
+    """Accept a report, or return it with a comment; htmx swaps the report in place."""
+    found = visible_report(current_user, report_id) or abort(404)
+    form = ReviewForm()
+    decision = request.form.get("decision", "")
+    error = None
+    if form.validate():
+        try:
+            review_report(current_user, found, decision, form.comment.data or "")
+        except TaskError as exc:
+            db.session.rollback()
+            error = str(exc)
+    else:
+        error = _errors(form)
+    task = visible_task(current_user, found.assignment.task_id)
+    if error is None:
+        if wants_partial():
+            response = current_app.make_response(
+                render("tasks/show.html", "tasks/_report.html", **_page_context(task), report=found)
+            )
+            response.headers["HX-Trigger"] = REVIEWED
+            return response
+        if found.review_state == ReviewState.accepted:
+            flash(_("Report accepted."), "success")
+        else:
+            flash(_("Report returned to %(unit)s.", unit=found.assignment.unit.display_name), "success")
+        return see_other("tasks.show", task_id=task.id, _anchor=f"report-{found.id}")
+    context = _page_context(task, review_form=form, review_errors={found.id: error})
+    return render("tasks/show.html", "tasks/_report.html", **context, report=found), 422
+
+
+@bp.get("/tasks/reports/<int:report_id>/files/<int:index>")
+@login_required
+def report_file(report_id: int, index: int):
+    found = visible_report(current_user, report_id) or abort(404)
+    if not 0 <= index < len(found.files or []):
+        abort(404)
+    entry = found.files[index]
+    stored = db.session.get(StoredFile, entry["sha256"]) or abort(404)
+    name = entry.get("filename") or "file"
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
+    return send_file(
+        io.BytesIO(read_bytes(stored.sha256)),
+        mimetype=stored.content_type,
+        as_attachment=True,
+        download_name=safe_download_name(name, extension),
+    )
+
+
+# Reminders (督办)
+
+
+def _remind(assignment_ids: list[int], message: str) -> None:
+    try:
+        sent = send_reminders(current_user, assignment_ids, message, mail=_mail_settings())
+    except TaskError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return
+    emailed = sum(1 for r in sent if r.emailed_to and not r.email_error)
+    flash(_("Reminded %(n)d units (%(emailed)d by email).", n=len(sent), emailed=emailed), "success")
+    failed = sum(1 for r in sent if r.email_error)
+    if failed:
+        flash(
+            _("%(n)d emails could not be sent; the reminders are in the units' task lists all the same.", n=failed),
+            "error",
+        )
+
+
+@bp.post("/tasks/<int:task_id>/reminders")
+@managers_only
+def remind_task(task_id: int):
+    task = visible_task(current_user, task_id) or abort(404)
+    form = TaskReminderForm()
+    if form.validate():
+        ids = {a.id for a in task.assignments}
+        if request.form.get("scope") == "all":
+            chosen = [a.id for a in task.assignments if not a.is_done]
+        else:
+            chosen = [i for i in form.assignment_ids.data or [] if i in ids]
+        _remind(chosen, form.message.data or "")
+    else:
+        flash(_errors(form), "error")
+    return see_other("tasks.show", task_id=task.id, _anchor="reminders")
+
+
+@bp.post("/tasks/reminders")
+@managers_only
+def remind_many():
+    """From the dashboard: every overdue unit, or the ticked ones."""
+    notice_id = request.form.get("notice", type=int)
+    notice = db.session.get(Notice, notice_id) if notice_id else None
+    form = TaskReminderForm()
+    if form.validate():
+        board = build_dashboard(notice)
+        scope = request.form.get("scope")
+        if scope in (Urgency.overdue, Urgency.due_soon):
+            chosen = [r.assignment.id for r in board.attention if r.deadline.urgency == scope]
+        else:
+            reachable = {r.assignment.id for r in board.attention}
+            chosen = [i for i in form.assignment_ids.data or [] if i in reachable]
+        _remind(chosen, form.message.data or "")
+    else:
+        flash(_errors(form), "error")
+    return see_other("tasks.dashboard", notice=notice.id if notice else None, _anchor="attention")
+
+
+# Supervision
+
+
+@bp.get("/tasks/dashboard")
+@bureau_required
+def dashboard():
+    notices = issued_notices_with_tasks()
+    notice_id = request.args.get("notice", type=int)
+    notice = next((n for n in notices if n.id == notice_id), None)
+    return render(
+        "tasks/dashboard.html",
+        board=build_dashboard(notice),
+        notices=notices,
+        notice=notice,
+        reminder_form=TaskReminderForm(formdata=None),
+        attention_shown=ATTENTION_SHOWN,
+    )
+
+
+# Exports
+
+
+@bp.get("/notices/<int:notice_id>/tasks.docx")
+@bureau_required
+def export_docx(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    name = safe_download_name(f"{notice.number or notice.id} 任务分解表", "docx")
+    return send_file(io.BytesIO(tasks_docx(notice)), mimetype=DOCX.content_type, as_attachment=True, download_name=name)
+
+
+@bp.get("/notices/<int:notice_id>/tasks.xlsx")
+@bureau_required
+def export_xlsx(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    name = safe_download_name(f"{notice.number or notice.id} 任务分解表", "xlsx")
+    return send_file(io.BytesIO(tasks_xlsx(notice)), mimetype=XLSX.content_type, as_attachment=True, download_name=name)
