@@ -172,3 +172,28 @@ def bureau_login(client, bureau):
 
 def unique(prefix: str = "x") -> str:
     return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on localhost (aiosmtpd) that keeps what it receives: (port, received messages)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received = []
+
+    class Keep(Message):
+        def handle_message(self, message):
+            received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()

@@ -1,8 +1,4 @@
-"""Fixtures of the backup tests: a source app with the demo data and a stored file, and an empty target.
-
-Until app/__init__.py registers the backup and restore commands, make_app does it; once it does, make_app
-changes nothing.
-"""
+"""Fixtures of the backup tests: a source app with the demo data and a stored file, and an empty target."""
 
 import os
 
@@ -13,20 +9,6 @@ from flask_migrate import stamp
 from app.extensions import db
 from app.files.services import PNG, store_bytes
 from tests.conftest import PG_SCHEMA, PG_URL
-
-
-@pytest.fixture
-def make_app(make_app):
-    def factory(**overrides):
-        app = make_app(**overrides)
-        from app.backup.commands import backup_command, restore_command
-
-        for command in (backup_command, restore_command):
-            if command.name not in app.cli.commands:
-                app.cli.add_command(command)
-        return app
-
-    return factory
 
 
 @pytest.fixture

@@ -1,12 +1,10 @@
 """Distribution, the clerk's inbox and receipt, the bureau's live view, reminders by inbox and email."""
 
 import io
-import socket
 import time
 from datetime import timedelta
 
 import openpyxl
-import pytest
 from sqlalchemy import func, select
 
 from app.core.time import utcnow
@@ -232,29 +230,6 @@ def test_the_table_exports_as_xlsx_with_every_unit(bureau_login, client, app):
 
 
 # Reminders
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Keep(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield port, received
-    finally:
-        controller.stop()
 
 
 def test_a_reminder_reaches_the_inbox_and_the_local_smtp_server(bureau_login, client, app, smtp_server):
