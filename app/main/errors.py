@@ -1,12 +1,14 @@
 """Error pages: a full page for a browser, a short fragment for htmx."""
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.auth.access import PUBLIC, audience_of
 from app.core.web import render
-from app.extensions import db
+from app.extensions import db, login_manager
 
 
 def _messages():
@@ -29,6 +31,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
+        # A session that ended takes its CSRF token with it: that is an expired login, not a forged form,
+        # and under htmx it must answer with HX-Redirect to the login page like any other expired session.
+        if not current_user.is_authenticated and audience_of(request.endpoint or "") not in (PUBLIC, None):
+            return login_manager.unauthorized()
         return page(400, _("The form had expired or came from elsewhere. Go back, reload the page and send it again."))
 
     @app.errorhandler(HTTPException)

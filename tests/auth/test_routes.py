@@ -250,3 +250,13 @@ def test_admins_read_the_audit_log(login, client):
     assert "auth.failed" in page and "127.0.0.1" in page
     login("secretary")
     assert client.get("/admin/audit").status_code == 403
+
+
+def test_an_htmx_post_after_the_session_ended_redirects_to_login_not_a_csrf_error(app, demo):
+    bare = app.test_client()  # no session: its CSRF token went with it
+    response = bare.post("/inbox/1/receipt", headers={"HX-Request": "true"})
+    assert response.status_code == 401 and response.headers["HX-Redirect"].startswith("/login")
+    plain = bare.post("/inbox/1/receipt")
+    assert plain.status_code == 302 and "/login" in plain.headers["Location"]
+    # A public form (login) posted without its token is still refused as a forged one.
+    assert bare.post("/login", data={"username": "x", "password": "y"}).status_code == 400
