@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 DEMO_PASSWORD ?= wuhai-demo
 
-.PHONY: install translations run test lint extract-messages clean vendor
+.PHONY: install translations run test lint bench extract-messages clean vendor
 
 # Virtualenv with the pinned dependencies; redone when a requirements file changes.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -36,6 +36,10 @@ run: install
 test: install
 	$(BIN)/ruff check app tests bench docx_templates
 	$(BIN)/python -m pytest
+
+# Benchmarks: print figures (about five minutes on SQLite; add --pg URL for PostgreSQL too). Not tests.
+bench: install
+	$(BIN)/python bench/run_all.py
 
 lint: install
 	$(BIN)/ruff check app tests bench docx_templates

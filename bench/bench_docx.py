@@ -42,8 +42,9 @@ def raw_python_docx(data) -> bytes:
         document.add_paragraph(title)
         for p in paragraphs(body):
             document.add_paragraph(p.text)
-    for line in data.roster:
-        document.add_paragraph(f"{line.role} {line.who} {line.title}")
+    for lines in data.rosters.values():
+        for line in lines:
+            document.add_paragraph(f"{line.role} {line.who} {line.title}")
     document.add_paragraph(data.imprint_organ)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -95,7 +96,11 @@ class Notice(db.Model):
     """An official document (公文) from first draft to issue; frozen once issued."""
 
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("series_id", "year", "serial"),)
+    __table_args__ = (
+        UniqueConstraint("series_id", "year", "serial"),
+        # Inboxes and lists: issued notices, newest first.
+        Index("ix_notices_status_issued", "status", "issued_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("document_series.id", ondelete="RESTRICT"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -17,7 +17,11 @@ class Distribution(db.Model):
     """A notice as sent to one unit: delivery, first opening, receipt (签收), reply."""
 
     __tablename__ = "distributions"
-    __table_args__ = (UniqueConstraint("notice_id", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("notice_id", "unit_id"),
+        # The inbox: one unit's rows and their states, without reading the rest of the table.
+        Index("ix_distributions_unit_state", "unit_id", "acknowledged_at", "first_opened_at", "notice_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"), index=True)

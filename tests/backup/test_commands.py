@@ -11,12 +11,13 @@ import tarfile
 from pathlib import Path
 
 import sqlalchemy as sa
+from alembic.script import ScriptDirectory
 from flask_migrate import stamp
 
 from app.backup.services import read_manifest
 from app.extensions import db
 
-HEAD = "0002"
+HEAD = ScriptDirectory(str(Path(__file__).resolve().parents[2] / "migrations")).get_current_head()
 
 
 def table_rows(app) -> dict[str, list[tuple]]:
