@@ -8,6 +8,7 @@ PostgreSQL is required: a missing database fails the run instead of skipping.
 import os
 import re
 import uuid
+from contextlib import contextmanager
 
 os.environ.setdefault("APP_ENV", "testing")
 
@@ -197,3 +198,20 @@ def smtp_server():
         yield port, received
     finally:
         controller.stop()
+
+
+@contextmanager
+def counting_queries(app):
+    """The SQL statements the app's engine runs inside the block (a list that fills as they run)."""
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)

@@ -106,9 +106,8 @@ def add_member(actor, group: LeadingGroup, role: str, person: Person, on: date) 
     return member
 
 
-def end_member(actor, group: LeadingGroup, member_id: int, on: date) -> Membership:
-    """The person leaves the group: from this day on they are no longer in it."""
-    member = _member(group, member_id)
+def _leave(member: Membership, on: date) -> None:
+    """End a membership on a date (the first day no longer in the group), if that is possible."""
     if member.valid_to is not None:
         raise RosterError(
             _(
@@ -122,6 +121,12 @@ def end_member(actor, group: LeadingGroup, member_id: int, on: date) -> Membersh
             _("A member can only leave after the day they joined (%(day)s).", day=member.valid_from.isoformat())
         )
     member.valid_to = on
+
+
+def end_member(actor, group: LeadingGroup, member_id: int, on: date) -> Membership:
+    """The person leaves the group: from this day on they are no longer in it."""
+    member = _member(group, member_id)
+    _leave(member, on)
     record(actor, "roster.leave", member, group=group.name, on=on.isoformat())
     db.session.commit()
     return member
@@ -131,19 +136,7 @@ def replace_member(actor, group: LeadingGroup, member_id: int, person: Person, o
     """Someone takes over a place: the old member leaves and the new one joins, same role, same place."""
     person.check()
     member = _member(group, member_id)
-    if member.valid_to is not None:
-        raise RosterError(
-            _(
-                "%(name)s already left the group on %(day)s.",
-                name=member.person_name or member.role,
-                day=member.valid_to.isoformat(),
-            )
-        )
-    if on <= member.valid_from:
-        raise RosterError(
-            _("A member can only leave after the day they joined (%(day)s).", day=member.valid_from.isoformat())
-        )
-    member.valid_to = on
+    _leave(member, on)
     successor = Membership(
         group=group,
         role=member.role,

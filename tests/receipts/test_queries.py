@@ -1,35 +1,18 @@
 """The inbox and the bureau's receipt view run as many SQL queries for 300 units and 1 000 notices as for 3 and 2."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.demo.scale import add_notices, add_units
 from app.extensions import db
 from app.notices.models import Notice
-from tests.conftest import DEMO_PASSWORD
-
-
-@contextmanager
-def counting(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import DEMO_PASSWORD, counting_queries
 
 
 def _queries_of(app, client, login, path) -> int:
-    with counting(app) as statements:
+    with counting_queries(app) as statements:
         response = client.get(path)
     assert response.status_code == 200, path
     return len(statements)

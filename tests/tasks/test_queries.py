@@ -1,37 +1,20 @@
 """The task pages run as many SQL queries for hundreds of tasks, units and reports as for the demo's few."""
 
-from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.demo.scale import add_units
 from app.extensions import db
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task, TaskReminder
 from app.units.models import Unit
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, counting_queries
 from tests.tasks.helpers import notice_id, seed_notice, task_id
 
 
-@contextmanager
-def counting(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _queries(app, client, path) -> int:
-    with counting(app) as statements:
+    with counting_queries(app) as statements:
         response = client.get(path)
     assert response.status_code == 200, path
     return len(statements)
