@@ -50,10 +50,14 @@ def placeholder_number(notice: Notice) -> str:
     return f"{organ}\u3014{year}\u3015\u3000\u3000号"
 
 
+def header_mark(notice: Notice) -> str:
+    """The red issuing-organ mark (乌海市教育局文件): the series', or the signing organ's name + 文件."""
+    return notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
+
+
 def gongwen_data(notice: Notice) -> GongwenData:
-    mark = notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
     return GongwenData(
-        mark=mark,
+        mark=header_mark(notice),
         mark_mn=get_setting("organ_name_mn"),
         header_order=get_setting("header_order"),
         number=placeholder_number(notice),
@@ -149,10 +153,9 @@ def render_mongolian_docx(notice: Notice) -> bytes:
     translation = mongolian_version(notice)
     if translation is None:
         raise LookupError("no Mongolian version")
-    mark = notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
     return render_mongolian(
         MongolianData(
-            mark=mark,
+            mark=header_mark(notice),
             mark_mn=get_setting("organ_name_mn"),
             header_order=get_setting("header_order"),
             number=placeholder_number(notice),
