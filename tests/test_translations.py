@@ -1,4 +1,5 @@
 """The three catalogs are complete: no untranslated or fuzzy entry, placeholders kept, the right script."""
+
 import re
 from pathlib import Path
 

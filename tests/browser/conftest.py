@@ -125,8 +125,20 @@ def live_server(tmp_path_factory):
     with listener, log.open("w") as log_file:
         server = subprocess.Popen(
             # Threads, so that a page polling every 5 s never holds up the clicks of the others.
-            [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}", "--workers", "2",
-             "--threads", "4", "--access-logfile", "-", "wsgi:app"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--bind",
+                f"fd://{listener.fileno()}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "wsgi:app",
+            ],
             cwd=REPO,
             env=env,
             stdout=log_file,

@@ -1,4 +1,5 @@
 """The interface language: the user's choice, else the browser's; dates per language; Mongolian vertical."""
+
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -11,9 +12,9 @@ from app.i18n import cn_date, mn_date
 def test_accept_language_decides_when_nothing_is_saved(client):
     assert '<html lang="mn-Mong-CN">' in client.get("/login", headers={"Accept-Language": "mn"}).get_data(as_text=True)
     assert '<html lang="en">' in client.get("/login", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(
-        as_text=True)
-    assert '<html lang="zh-Hans-CN">' in client.get("/login", headers={"Accept-Language": "fr"}).get_data(
-        as_text=True)
+        as_text=True
+    )
+    assert '<html lang="zh-Hans-CN">' in client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<html lang="zh-Hans-CN">' in client.get("/login").get_data(as_text=True)
 
 
@@ -30,7 +31,7 @@ def test_the_mongolian_interface_is_written_vertically(client):
     page = client.get("/login", headers={"Accept-Language": "mn"}).get_data(as_text=True)
     assert 'class="vertical"' in page
     css = client.get("/static/css/app.css").get_data(as_text=True)
-    rule = css[css.index('html[lang|="mn"] body {'):]
+    rule = css[css.index('html[lang|="mn"] body {') :]
     assert "writing-mode: vertical-lr" in rule[: rule.index("}")]
     assert "Noto Sans Mongolian" in css
 
