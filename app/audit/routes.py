@@ -5,8 +5,7 @@ from sqlalchemy.orm import joinedload
 from app.audit.models import AuditEvent
 from app.auth.access import roles_required
 from app.auth.models import Role
-from app.core.web import render
-from app.extensions import db
+from app.core.web import paginate, render
 
 bp = Blueprint("audit", __name__)
 
@@ -21,5 +20,5 @@ def index():
     query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render("audit/index.html", "audit/_events.html", page=page, action=action, prefixes=ACTION_PREFIXES)

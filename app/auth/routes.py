@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from app.auth.access import login_required, public, roles_required
 from app.auth.forms import LoginForm, ProfileForm, UserForm
@@ -21,7 +22,8 @@ admin_only = roles_required(Role.admin)
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id))
+    # Every request needs the user, the unit and the roles: one query, not two.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
     return user if user is not None and user.is_active else None
 
 

@@ -1,8 +1,9 @@
 """The page-or-partial rule and other response helpers shared by every feature."""
 
 from flask import redirect, render_template, url_for
+from flask_sqlalchemy.pagination import SelectPagination
 
-from app.extensions import htmx
+from app.extensions import db, htmx
 
 
 def wants_partial() -> bool:
@@ -23,3 +24,16 @@ def render(page_template: str, partial_template: str | None = None, /, **context
 def see_other(endpoint: str, **values):
     """Redirect after a successful POST (303, so the browser GETs the next page)."""
     return redirect(url_for(endpoint, **values), code=303)
+
+
+class _KnownTotal(SelectPagination):
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
+def paginate(select, *, per_page: int, total: int | None = None):
+    """``db.paginate`` (page from ``?page=``, no 404 past the end); ``total`` spares its count query when the
+    caller has counted already."""
+    if total is None:
+        return db.paginate(select, per_page=per_page, error_out=False)
+    return _KnownTotal(select=select, session=db.session(), total=total, per_page=per_page, error_out=False)

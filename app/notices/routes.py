@@ -9,7 +9,7 @@ from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
 from app.core.forms import error_text, options
 from app.core.time import today_in_china
-from app.core.web import render, see_other
+from app.core.web import paginate, render, see_other
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
 from app.documents.services import (
     mongolian_pdf,
@@ -88,7 +88,7 @@ def index():
         filters = NoticeFilter(
             status=form.status.data or "", series_id=form.series_id.data, year=form.year.data, q=form.q.data or ""
         )
-    page = db.paginate(notices_query(filters), per_page=PER_PAGE, error_out=False)
+    page = paginate(notices_query(filters), per_page=PER_PAGE)
     return render("notices/index.html", "notices/_list.html", form=form, page=page, args=request.args.to_dict())
 
 

@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
@@ -457,7 +457,23 @@ class NoticeFilter:
 
 
 def notices_query(filters: NoticeFilter):
-    query = select(Notice).options(selectinload(Notice.series), selectinload(Notice.author))
+    """Notices matching the filters, drafts first, then newest issued, with only what the list shows."""
+    query = select(Notice).options(
+        load_only(
+            Notice.series_id,
+            Notice.year,
+            Notice.serial,
+            Notice.title,
+            Notice.corrects_id,
+            Notice.status,
+            Notice.author_id,
+            Notice.issued_at,
+            Notice.created_at,
+        ),
+        joinedload(Notice.series),
+        # The author's name only: not their unit and roles, which loading a User brings by default.
+        joinedload(Notice.author).load_only(User.display_name).lazyload("*"),
+    )
     if filters.status:
         query = query.where(Notice.status == filters.status)
     if filters.series_id:

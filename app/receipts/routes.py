@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
 from app.core.forms import error_text
-from app.core.web import render, see_other, wants_partial
+from app.core.web import paginate, render, see_other, wants_partial
 from app.extensions import db
 from app.files.services import XLSX, safe_download_name
 from app.notices.models import Notice
@@ -38,13 +38,17 @@ PER_PAGE = 20
 @login_required
 def inbox():
     pending_only = request.args.get("pending") == "1"
-    page = db.paginate(inbox_query(current_user, pending_only=pending_only), per_page=PER_PAGE, error_out=False)
+    counts = inbox_counts(current_user)
+    query = inbox_query(current_user, pending_only=pending_only)
+    page = paginate(query, per_page=PER_PAGE, total=counts["pending" if pending_only else "all"])
+    partial = wants_partial()
     return render(
         "receipts/inbox.html",
         "receipts/_inbox_list.html",
         page=page,
-        counts=inbox_counts(current_user),
-        reminders=open_reminders(current_user),
+        counts=counts,
+        # Reminders are about notices not yet acknowledged, and only the whole page shows them.
+        reminders=open_reminders(current_user) if counts["pending"] and not partial else [],
         pending_only=pending_only,
     )
 

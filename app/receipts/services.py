@@ -11,9 +11,10 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.audit.services import record
+from app.auth.models import User
 from app.core.time import CHINA, utcnow
 from app.database import writing
 from app.extensions import db
@@ -146,11 +147,17 @@ def acknowledge(user, distribution: Distribution, reply: Reply | None = None) ->
 
 
 def inbox_query(user, *, pending_only: bool = False):
+    """The unit's issued notices, newest first, with what a line of the inbox shows (title, number) and no more:
+    a notice's body and lists stay in the database."""
     query = (
         select(Distribution)
         .join(Notice, Notice.id == Distribution.notice_id)
         .where(Distribution.unit_id == user.unit_id, Notice.status == NoticeStatus.issued.value)
-        .options(joinedload(Distribution.notice).joinedload(Notice.series), joinedload(Distribution.acknowledged_by))
+        .options(
+            contains_eager(Distribution.notice)
+            .load_only(Notice.title, Notice.series_id, Notice.year, Notice.serial)
+            .joinedload(Notice.series)
+        )
         .order_by(Notice.issued_at.desc(), Notice.id.desc())
     )
     if pending_only:
@@ -179,8 +186,11 @@ def open_reminders(user, limit: int = 10) -> list[Reminder]:
             .join(Distribution, Distribution.id == Reminder.distribution_id)
             .where(Distribution.unit_id == user.unit_id, Distribution.acknowledged_at.is_(None))
             .options(
-                joinedload(Reminder.distribution).joinedload(Distribution.notice).joinedload(Notice.series),
-                joinedload(Reminder.sent_by),
+                contains_eager(Reminder.distribution)
+                .joinedload(Distribution.notice)
+                .load_only(Notice.series_id, Notice.year, Notice.serial)
+                .joinedload(Notice.series),
+                joinedload(Reminder.sent_by).load_only(User.display_name).lazyload("*"),
             )
             .order_by(Reminder.sent_at.desc())
             .limit(limit)

@@ -50,3 +50,28 @@ def test_query_counts_do_not_grow_with_units_or_notices(login, client, app):
     assert (sent_small, sent_large) == (3, 300)
     assert large == small, f"queries for (inbox, inbox page 2, receipt view, pending view): {small} → {large}"
     assert max(large) <= 10, large
+
+
+def test_the_inbox_and_the_notice_list_read_only_what_they_show(login, client, app):
+    """A clerk's inbox: the user, the counts, one page, the reminders; the notice list: the user, the filter's
+    series and years, the count, one page. Neither fetches the notices' bodies (the list's count names every column
+    in a subquery, which the databases count without reading them)."""
+    with app.app_context():
+        add_units(1, DEMO_PASSWORD)
+        add_notices(3)
+        db.session.commit()
+    login("clerk_scale_0001")
+    with counting_queries(app) as statements:
+        page = client.get("/inbox")
+    assert page.status_code == 200 and page.get_data(as_text=True).count('class="inbox-item') == 3
+    queries = [s for s in statements if not s.startswith("BEGIN")]  # SQLite's own BEGIN is no query
+    assert len(queries) <= 4, queries
+    assert not [s for s in queries if "notices.body" in s and not s.startswith("SELECT count(*)")]
+
+    login("secretary")
+    with counting_queries(app) as statements:
+        page = client.get("/notices")
+    assert page.status_code == 200 and page.get_data(as_text=True).count("关于测试通知") == 3
+    queries = [s for s in statements if not s.startswith("BEGIN")]
+    assert len(queries) <= 5, queries
+    assert not [s for s in queries if "notices.body" in s and not s.startswith("SELECT count(*)")]
