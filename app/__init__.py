@@ -95,14 +95,15 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_hooks(app: Flask) -> None:
     from app.auth.access import enforce_access
-    from app.database import reset_write_intent, set_write_intent
+    from app.database import request_may_write, reset_write_intent, set_write_intent
     from app.i18n import register_filters, template_helpers
 
     @app.before_request
     def _write_intent():
         # SQLite: a request that may write takes the write lock when its first
         # transaction begins (see app/database.py).
-        request.environ["app.write_intent"] = set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        may_write = request_may_write(request.method, app.view_functions.get(request.endpoint))
+        request.environ["app.write_intent"] = set_write_intent(may_write)
 
     app.before_request(enforce_access)
 

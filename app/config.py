@@ -53,7 +53,9 @@ def load_settings(instance_path: str) -> dict:
         "APP_ENV": env,
         "SECRET_KEY": _secret_key(instance, env),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server may drop an idle connection (a restart, a timeout): test each one as it leaves the pool. A SQLite
+        # file has no connection to lose, and the test would cost a query at every checkout.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env != "development"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

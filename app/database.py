@@ -7,13 +7,22 @@ refuses the upgrade at once (SQLITE_BUSY). So a transaction that may write start
 with BEGIN IMMEDIATE, taking the write lock up front: requests with an unsafe method
 do so automatically, other code says so with ``writing()``. PostgreSQL needs none of
 this; there ``writing()`` changes nothing.
+
+Holding the lock for a whole request serialises every such request. A view that many
+people call at the same moment (签收) is marked ``@writes_briefly`` instead: its request
+reads without the lock, and its one short write runs in ``write_transaction()``.
 """
 
-from contextlib import contextmanager
+import fcntl
+import os
+import threading
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+from app.extensions import db
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -36,6 +45,79 @@ def writing():
         yield
     finally:
         _write_intent.reset(token)
+
+
+def writes_briefly(view):
+    """Mark a view whose writes all run in ``write_transaction()``: its POST reads without SQLite's write lock."""
+    view.writes_briefly = True
+    return view
+
+
+def request_may_write(method: str, view) -> bool:
+    """Whether a request's transactions take the write lock from their start (see the module's docstring)."""
+    return method not in ("GET", "HEAD", "OPTIONS") and not getattr(view, "writes_briefly", False)
+
+
+@contextmanager
+def write_transaction():
+    """A short write of its own in a request that has been reading: the block runs in a new transaction that
+    holds the write lock from its start, and is committed at its end (rolled back if it raises).
+
+    The reading transaction ends first (SQLite cannot turn it into a write once another connection has written).
+    Neither commit expires what the session has loaded: objects keep the values they were read with, and the
+    caller sets what it wrote (``set_committed_value``) or refreshes what it must read again.
+    """
+    session = db.session()
+    url = session.get_bind().url
+    queue = _writers.turn(url.database) if url.get_backend_name() == "sqlite" else nullcontext()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+        with queue, writing():
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
+class _WriterQueue:
+    """SQLite writers of every worker process take turns here, not in SQLite's busy handler.
+
+    The busy handler retries after sleeps that grow to 100 ms, so under a burst the lock stands idle between writers
+    while the waiting ones sleep, and one process's threads can keep it from the other's. Here a thread waits on a
+    lock that wakes it the moment the writer before it is done: a thread lock within the process, and an flock on a
+    file beside the database between processes.
+    """
+
+    def __init__(self):
+        self._thread_lock = threading.Lock()
+        self._files: dict[tuple[int, str], int] = {}  # (pid, path): descriptor; never shared with a forked child
+
+    @contextmanager
+    def turn(self, database: str | None):
+        with self._thread_lock:
+            if not database or database == ":memory:":
+                yield
+                return
+            descriptor = self._descriptor(database)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    def _descriptor(self, database: str) -> int:
+        key = (os.getpid(), database)
+        if key not in self._files:
+            self._files[key] = os.open(f"{database}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        return self._files[key]
+
+
+_writers = _WriterQueue()
 
 
 @event.listens_for(Engine, "connect")

@@ -6,7 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core.time import utcnow
@@ -112,3 +112,9 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+def name_of(relationship_attribute):
+    """Loader option for a related user shown by name only (author, sender, who acknowledged): the display name,
+    without the unit and roles that loading a User brings by default."""
+    return joinedload(relationship_attribute).load_only(User.display_name).lazyload("*")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.services import record
-from app.auth.models import Role, User
+from app.auth.models import Role, name_of
 from app.core.time import CHINA, utcnow
 from app.extensions import db
 from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
@@ -471,8 +471,7 @@ def notices_query(filters: NoticeFilter):
             Notice.created_at,
         ),
         joinedload(Notice.series),
-        # The author's name only: not their unit and roles, which loading a User brings by default.
-        joinedload(Notice.author).load_only(User.display_name).lazyload("*"),
+        name_of(Notice.author),
     )
     if filters.status:
         query = query.where(Notice.status == filters.status)

@@ -8,6 +8,7 @@ from app.auth.access import bureau_required, login_required, roles_required
 from app.auth.models import Role
 from app.core.forms import error_text
 from app.core.web import paginate, render, see_other, wants_partial
+from app.database import writes_briefly
 from app.extensions import db
 from app.files.services import XLSX, safe_download_name
 from app.notices.models import Notice
@@ -55,6 +56,7 @@ def inbox():
 
 @bp.post("/inbox/<int:distribution_id>/receipt")
 @login_required
+@writes_briefly  # 300 schools may press at the same moment: the write lock only around the UPDATE
 def receipt(distribution_id: int):
     """签收. htmx swaps the button for "已签收 <time> <name>"; without JavaScript the page comes back."""
     distribution = own_distribution(current_user, distribution_id) or abort(404)

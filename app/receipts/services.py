@@ -12,11 +12,12 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.services import record
-from app.auth.models import User
+from app.auth.models import name_of
 from app.core.time import CHINA, utcnow
-from app.database import writing
+from app.database import write_transaction
 from app.extensions import db
 from app.notices.models import Notice, NoticeStatus
 from app.receipts.models import Distribution, Reminder
@@ -80,7 +81,10 @@ def own_distribution(user, distribution_id: int) -> Distribution | None:
             Distribution.unit_id == user.unit_id,
             Notice.status == NoticeStatus.issued.value,
         )
-        .options(joinedload(Distribution.notice), joinedload(Distribution.acknowledged_by))
+        .options(
+            contains_eager(Distribution.notice).load_only(Notice.reply_requested),
+            name_of(Distribution.acknowledged_by),
+        )
     )
 
 
@@ -88,7 +92,7 @@ def distribution_for(user, notice: Notice) -> Distribution | None:
     return db.session.scalar(
         select(Distribution)
         .where(Distribution.notice_id == notice.id, Distribution.unit_id == user.unit_id)
-        .options(joinedload(Distribution.acknowledged_by))
+        .options(name_of(Distribution.acknowledged_by))
     )
 
 
@@ -96,16 +100,15 @@ def record_opening(user, distribution: Distribution) -> None:
     """The first time someone of the unit opens the notice: who and when. Later openings change nothing."""
     if distribution.first_opened_at is not None:
         return
-    distribution_id = distribution.id
-    db.session.commit()  # end the reading transaction: the write below takes SQLite's lock at its start
-    with writing():
-        db.session.execute(
+    values = {"first_opened_at": utcnow(), "first_opened_by_id": user.id}
+    with write_transaction():
+        result = db.session.execute(
             update(Distribution)
-            .where(Distribution.id == distribution_id, Distribution.first_opened_at.is_(None))
-            .values(first_opened_at=utcnow(), first_opened_by_id=user.id)
+            .where(Distribution.id == distribution.id, Distribution.first_opened_at.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
-        db.session.commit()
-    db.session.refresh(distribution)
+    _show_written(distribution, values, result.rowcount == 1)
 
 
 @dataclass
@@ -127,23 +130,39 @@ def acknowledge(user, distribution: Distribution, reply: Reply | None = None) ->
         missing = not (reply.participants.strip() or reply.text.strip())
         if missing and distribution.acknowledged_at is None:
             raise ReceiptError(_("This notice asks for a reply: give the participants or a note with the receipt."))
+    if distribution.acknowledged_at is not None:
+        return distribution, False  # a second press, or a colleague's: nothing to write
     values = {"acknowledged_at": utcnow(), "acknowledged_by_id": user.id}
     if distribution.first_opened_at is None:
         values |= {"first_opened_at": values["acknowledged_at"], "first_opened_by_id": user.id}
     if reply is not None:
         values |= {"reply_participants": reply.participants, "reply_phone": reply.phone, "reply_text": reply.text}
-    result = db.session.execute(
-        update(Distribution)
-        .where(Distribution.id == distribution.id, Distribution.acknowledged_at.is_(None))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    made = result.rowcount == 1
-    if made:
-        record(user, "receipt.acknowledge", distribution, notice=distribution.notice_id)
-    db.session.commit()
-    db.session.refresh(distribution)
+    with write_transaction():
+        result = db.session.execute(
+            update(Distribution)
+            .where(Distribution.id == distribution.id, Distribution.acknowledged_at.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        made = result.rowcount == 1
+        if made:
+            record(user, "receipt.acknowledge", distribution, notice=distribution.notice_id)
+    _show_written(distribution, values, made)
     return distribution, made
+
+
+def _show_written(distribution: Distribution, values: dict, written: bool) -> None:
+    """After an UPDATE that matched only a row still unchanged: the values it wrote, or, when someone else was a
+    moment faster, what they wrote."""
+    if not written:
+        db.session.refresh(distribution)
+        return
+    for key, value in values.items():
+        set_committed_value(distribution, key, value)
+    for key in ("acknowledged_by_id", "first_opened_by_id"):
+        # The relationship follows its column (the UPDATE went round the ORM).
+        if key in values:
+            db.session.expire(distribution, [key.removesuffix("_id")])
 
 
 def inbox_query(user, *, pending_only: bool = False):
@@ -190,7 +209,7 @@ def open_reminders(user, limit: int = 10) -> list[Reminder]:
                 .joinedload(Distribution.notice)
                 .load_only(Notice.series_id, Notice.year, Notice.serial)
                 .joinedload(Notice.series),
-                joinedload(Reminder.sent_by).load_only(User.display_name).lazyload("*"),
+                name_of(Reminder.sent_by),
             )
             .order_by(Reminder.sent_at.desc())
             .limit(limit)
@@ -264,8 +283,8 @@ def receipt_overview(notice: Notice, *, pending_only: bool = False) -> ReceiptOv
         .where(Distribution.notice_id == notice.id)
         .options(
             joinedload(Distribution.unit).joinedload(Unit.parent),
-            joinedload(Distribution.acknowledged_by),
-            joinedload(Distribution.first_opened_by),
+            name_of(Distribution.acknowledged_by),
+            name_of(Distribution.first_opened_by),
         )
     )
     if pending_only:
@@ -351,7 +370,7 @@ def reminders_of(notice: Notice) -> list[Reminder]:
             select(Reminder)
             .join(Distribution, Distribution.id == Reminder.distribution_id)
             .where(Distribution.notice_id == notice.id)
-            .options(joinedload(Reminder.distribution).joinedload(Distribution.unit), joinedload(Reminder.sent_by))
+            .options(joinedload(Reminder.distribution).joinedload(Distribution.unit), name_of(Reminder.sent_by))
             .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
         ).unique()
     )
