@@ -4,9 +4,10 @@
 
 A fresh database in a temporary directory is made the way an operator would (`db upgrade`, `demo load`,
 `demo scale --units 300 --notices 1000`), then gunicorn serves it as a small production would (gthread, 2 workers
-× 8 threads) on a free port of 127.0.0.1. Client threads on keep-alive connections ask for one page each for a fixed
-time after a warm-up: /healthz, /inbox as the scale clerks (each client a different school) and /notices as the
-secretary. Sessions are signed with the server's key instead of logging in, as tests/receipts/test_storm.py does.
+× 8 threads, --worker-connections 16) on a free port of 127.0.0.1. Client threads on keep-alive connections ask for
+one page each for a fixed time after a warm-up: /healthz, /inbox as the scale clerks (each client a different
+school) and /notices as the secretary. Sessions are signed with the server's key instead of logging in, as
+tests/receipts/test_storm.py does.
 Then a worker's resident memory before and after 10 000 (and 20 000) requests mixed over those pages.
 
 Runs on SQLite; on PostgreSQL too when --pg or TEST_DATABASE_URL names a database (in a schema of its own, dropped
@@ -46,6 +47,7 @@ CORES = os.cpu_count() or 1
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Every wait below is bounded.
 READY_SECONDS = 60
+WORKER_CONNECTIONS = 16  # gunicorn --worker-connections, as in the README
 REQUEST_TIMEOUT = 60
 
 
@@ -166,6 +168,9 @@ class Gunicorn:
         self.log = open(self.log_path, "w")
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--worker-class", "gthread"]
         command += ["--threads", str(self.threads), "--bind", f"{HOST}:{self.port}", "--backlog", "1024"]
+        # As the README's production command: a worker with 16 open connections leaves the next ones to the other
+        # workers, so that a burst of new connections (the receipt storm) is shared instead of taken by one worker.
+        command += ["--worker-connections", str(WORKER_CONNECTIONS)]
         command += ["--timeout", "120", *self.extra, "wsgi:app"]
         self.process = subprocess.Popen(
             command,
@@ -201,7 +206,8 @@ class Gunicorn:
     @property
     def description(self) -> str:
         extra = f" {shlex.join(self.extra)}" if self.extra else ""
-        return f"gunicorn gthread, {self.workers} workers × {self.threads} threads{extra}"
+        size = f"{self.workers} workers × {self.threads} threads, {WORKER_CONNECTIONS} connections each"
+        return f"gunicorn gthread, {size}{extra}"
 
     def worker_pids(self) -> list[int]:
         pids = []
@@ -584,7 +590,7 @@ def arguments(description: str):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     parser.add_argument(
-        "--gunicorn", default="", metavar="ARGS", help='more gunicorn options: "--worker-connections 16"'
+        "--gunicorn", default="", metavar="ARGS", help='more gunicorn options: "--worker-connections 32"'
     )
     parser.add_argument("--pg", metavar="URL", help="also on this PostgreSQL database (default: TEST_DATABASE_URL)")
     return parser

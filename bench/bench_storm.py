@@ -3,11 +3,12 @@
     .venv/bin/python bench/bench_storm.py [--units 300] [--pg postgresql://…]
 
 Same set-up as bench_http.py: a fresh database made with `db upgrade`, `demo load` and `demo scale --units 300
---notices 1000`, gunicorn gthread (2 workers × 8 threads) on a free port of 127.0.0.1, sessions signed with the
-server's key instead of 300 scrypt logins (as tests/receipts/test_storm.py does). One client thread per clerk, each on
-a new connection, released together by a barrier; each POSTs its unit's receipt for the newest notice as htmx does
-and times the answer. Prints p50, p90, p99 and max latency and the number of errors, for the first press (which
-records the receipt) and for a second storm of the same presses (which finds it already recorded).
+--notices 1000`, gunicorn gthread (2 workers × 8 threads, --worker-connections 16) on a free port of 127.0.0.1,
+sessions signed with the server's key instead of 300 scrypt logins (as tests/receipts/test_storm.py does). One client
+thread per clerk, each on a new connection, released together by a barrier; each POSTs its unit's receipt for the
+newest notice as htmx does and times the answer. Prints p50, p90, p99 and max latency and the number of errors, for
+the first press (which records the receipt) and for a second storm of the same presses (which finds it already
+recorded).
 
 Runs on SQLite; on PostgreSQL too when --pg or TEST_DATABASE_URL names a database. Not a test: nothing here asserts
 a time; the receipt count is checked only so that a storm of refusals is not reported as fast.
