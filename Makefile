@@ -33,9 +33,12 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
+# Test processes (pytest-xdist); each test file runs whole in one of them.
+TEST_WORKERS ?= 2
+
 test: install
 	$(BIN)/ruff check app tests bench docx_templates
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile
 
 # Benchmarks: print figures (about five minutes on SQLite; add --pg URL for PostgreSQL too). Not tests.
 bench: install
