@@ -136,6 +136,37 @@ def test_a_second_press_changes_nothing_and_shows_the_existing_receipt(bureau_lo
         )
 
 
+def test_a_colleague_a_moment_faster_makes_the_receipt_and_the_later_press_shows_theirs(bureau_login, client, app):
+    """Both saw the notice not yet acknowledged; the colleague's receipt is committed first, so the later press
+    writes nothing and shows the colleague's name."""
+    from app.audit.models import AuditEvent
+    from app.auth.models import User
+    from app.receipts.services import acknowledge, own_distribution
+
+    notice_id = _issue(client, app, bureau_login)
+    distribution_id = _distribution(app, notice_id, "no1_middle").id
+    with app.app_context():
+        clerk = db.session.scalar(select(User).where(User.username == "clerk_no1_middle"))
+        colleague = User(
+            username="colleague_no1", display_name="市一中副收文员", unit_id=clerk.unit_id, password_hash="-"
+        )
+        db.session.add(colleague)
+        db.session.commit()
+        seen = own_distribution(clerk, distribution_id)
+        assert seen.acknowledged_at is None
+        with db.engine.begin() as colleagues_request:  # another connection, committed while the clerk's page is open
+            colleagues_request.execute(
+                Distribution.__table__.update()
+                .where(Distribution.id == distribution_id)
+                .values(acknowledged_at=utcnow(), acknowledged_by_id=colleague.id)
+            )
+        shown, made = acknowledge(clerk, seen)
+        assert not made
+        assert shown.acknowledged_by.display_name == "市一中副收文员" and shown.acknowledged_at is not None
+        receipts = select(func.count(AuditEvent.id)).where(AuditEvent.action == "receipt.acknowledge")
+        assert db.session.scalar(receipts) == 0
+
+
 def test_opened_and_acknowledged_are_kept_apart(bureau_login, client, app):
     notice_id = _issue(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
