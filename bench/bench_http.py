@@ -45,9 +45,9 @@ PASSWORD = "bench-password-123"
 USER_AGENT = "bench/1"
 CORES = os.cpu_count() or 1
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+WORKER_CONNECTIONS = 16  # gunicorn --worker-connections, as in the README's production command
 # Every wait below is bounded.
 READY_SECONDS = 60
-WORKER_CONNECTIONS = 16  # gunicorn --worker-connections, as in the README
 REQUEST_TIMEOUT = 60
 
 
@@ -590,7 +590,7 @@ def arguments(description: str):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker (default 8)")
     parser.add_argument(
-        "--gunicorn", default="", metavar="ARGS", help='more gunicorn options: "--worker-connections 32"'
+        "--gunicorn", default="", metavar="ARGS", help='more gunicorn options: "--worker-connections 1000"'
     )
     parser.add_argument("--pg", metavar="URL", help="also on this PostgreSQL database (default: TEST_DATABASE_URL)")
     return parser
