@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
+from app.auth.models import name_of
 from app.core import time as clock
 from app.extensions import db
 from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
@@ -338,7 +339,7 @@ def open_task_reminders(user, limit: int = 10) -> list[TaskReminder]:
             select(TaskReminder)
             .join(Assignment, Assignment.id == TaskReminder.assignment_id)
             .where(Assignment.unit_id == user.unit_id, Assignment.state != ProgressState.done.value)
-            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.task), joinedload(TaskReminder.sent_by))
+            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.task), name_of(TaskReminder.sent_by))
             .order_by(TaskReminder.sent_at.desc(), TaskReminder.id.desc())
             .limit(limit)
         ).unique()
@@ -351,7 +352,7 @@ def task_reminders(task: Task) -> list[TaskReminder]:
             select(TaskReminder)
             .join(Assignment, Assignment.id == TaskReminder.assignment_id)
             .where(Assignment.task_id == task.id)
-            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.unit), joinedload(TaskReminder.sent_by))
+            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.unit), name_of(TaskReminder.sent_by))
             .order_by(TaskReminder.sent_at.desc(), TaskReminder.id.desc())
         ).unique()
     )
