@@ -33,12 +33,13 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Test processes (pytest-xdist); each test file runs whole in one of them.
+# Test processes (pytest-xdist). Tests go to whichever process is free, but those that share a server or a PDF made
+# once go to the same one (SHARED_SETUP in tests/conftest.py).
 TEST_WORKERS ?= 2
 
 test: install
 	$(BIN)/ruff check app tests bench docx_templates
-	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist load
 
 # Benchmarks: print figures (about five minutes on SQLite; add --pg URL for PostgreSQL too). Not tests.
 bench: install

@@ -1,43 +1,70 @@
-"""Fixtures: app (a fresh database per test), client, runner, login(username), demo.
+"""Fixtures: app, client, runner, login(username), bureau, demo; make_app and database_url for tests that build their
+own databases.
 
-Every test that uses the app runs once on SQLite and, when TEST_DATABASE_URL names
-a PostgreSQL database, once more on PostgreSQL. Under CI (the CI variable is set)
-PostgreSQL is required: a missing database fails the run instead of skipping.
+Every test that uses the database runs once on SQLite and, when TEST_DATABASE_URL names a PostgreSQL database, once
+more on PostgreSQL. Under CI (the CI variable is set) PostgreSQL is required: a missing database fails the run
+instead of skipping.
+
+A test starts from a copy of the data its fixtures name (tests/helpers/databases.py): `demo` (what `demo load`
+makes), `bureau` (the bureau before its first notice), `app` alone (the tables, no rows), or, for a test that asks
+only for `make_app` or `database_url`, a database with nothing in it.
 """
 
 import os
-import re
-import uuid
-from contextlib import contextmanager
 
 os.environ.setdefault("APP_ENV", "testing")
+
+import re  # noqa: E402
+from functools import partial  # noqa: E402
 
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-
-IN_CI = bool(os.environ.get("CI"))
-PG_URL = os.environ.get("TEST_DATABASE_URL", "")
-if PG_URL.startswith("postgresql://"):
-    PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://") :]
-
-# Each test run works in a schema of its own, so two runs on one database (a developer's and CI's,
-# or two developers') never drop each other's tables.
-PG_SCHEMA = f"test_{os.getpid()}"
-PG_RUN_URL = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{PG_SCHEMA}" if PG_URL else ""
-
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-DEMO_PASSWORD = "test-pass-123"
+from tests.helpers.accounts import sign_in  # noqa: E402
+from tests.helpers.databases import (  # noqa: E402
+    BACKENDS,
+    CHEAP_PASSWORD_HASH,
+    IN_CI,
+    PG_URL,
+    REAL_PASSWORD_HASH,
+    Template,
+    Templates,
+    base_config,
+)
 
 
 def pytest_report_header(config):
     if PG_URL:
         return f"databases: SQLite and PostgreSQL ({sa.engine.make_url(PG_URL).render_as_string(hide_password=True)})"
-    note = "databases: SQLite only (set TEST_DATABASE_URL to a PostgreSQL database to run the suite on it too)"
-    return note
+    return "databases: SQLite only (set TEST_DATABASE_URL to a PostgreSQL database to run the suite on it too)"
+
+
+# Tests that share something slow to start run in one test process: the browser tests' server, the conversion server
+# of tests/documents/test_pdf.py, the PDFs made once for a module. Every other test goes to whichever process is free.
+SHARED_SETUP = (
+    "tests/browser/",
+    "tests/documents/test_pdf.py",
+    "tests/documents/test_gongwen_pdf.py",
+    "tests/tasks/test_export.py",
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """With `--dist load` (make test): one test a work unit, but the tests of each SHARED_SETUP entry in one unit.
+
+    (xdist's own loadgroup mode would do this with markers, but with pytest 9 it sends them anywhere.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedSetupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((prefix for prefix in SHARED_SETUP if nodeid.startswith(prefix)), nodeid)
+
+    return SharedSetupScheduling(config, log)
 
 
 def pytest_sessionstart(session):
@@ -45,43 +72,54 @@ def pytest_sessionstart(session):
         raise pytest.UsageError("CI is set but TEST_DATABASE_URL is not: the suite must run on PostgreSQL too.")
 
 
-def _reset_postgres(drop_only: bool = False) -> None:
-    """Drop and recreate this run's schema: every test starts from nothing."""
-    engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
-        if not drop_only:
-            conn.execute(sa.text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
-    engine.dispose()
-
-
-def pytest_sessionfinish(session, exitstatus):
-    if PG_URL:
-        _reset_postgres(drop_only=True)
+@pytest.fixture(scope="session")
+def templates():
+    """The datasets this test process has built, to copy for each test."""
+    built = Templates()
+    yield built
+    built.drop()
 
 
 @pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
-    _reset_postgres()
-    return PG_RUN_URL
+def backend(request) -> str:
+    """sqlite or postgresql; `@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)` keeps a test to one."""
+    return request.param
+
+
+def _password_hash(request) -> str:
+    return REAL_PASSWORD_HASH if request.node.get_closest_marker("real_password_hashing") else CHEAP_PASSWORD_HASH
+
+
+def _dataset(request) -> str | None:
+    """The data the test's fixtures ask for: the fullest one wins; None when it asks for no app of ours."""
+    names = request.fixturenames
+    for dataset, fixture in (("demo", "demo"), ("bureau", "bureau"), ("empty", "app")):
+        if fixture in names:
+            return dataset
+    return None
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
-    """Build an app on the test database without creating the schema."""
+def database_url(request, backend, templates, tmp_path) -> str:
+    """The test's own database (its files in tmp_path/files)."""
+    dataset = _dataset(request)
+    if dataset is None:
+        return f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else templates.pg_blank()
+    template = Template(dataset, _password_hash(request))
+    if backend == "sqlite":
+        return templates.sqlite_copy(template, tmp_path)
+    return templates.pg_copy(template, tmp_path)
+
+
+@pytest.fixture
+def make_app(request, database_url, tmp_path):
+    """Build an app on the test's database (or, with SQLALCHEMY_DATABASE_URI, another); its engine is closed after."""
     apps = []
 
     def factory(**overrides):
-        config = {
-            "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "FILES_DIR": str(tmp_path / "files"),
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-            "PDF_ON_ISSUE": False,  # tests that want the PDF at issue turn it on
-        }
+        from app import create_app
+
+        config = base_config(database_url, tmp_path / "files", _password_hash(request))
         config.update(overrides)
         app = create_app(config)
         apps.append(app)
@@ -96,9 +134,18 @@ def make_app(database_url, tmp_path):
 
 @pytest.fixture
 def app(make_app):
-    app = make_app()
-    with app.app_context():
-        db.create_all()
+    return make_app()
+
+
+@pytest.fixture
+def demo(app):
+    """The app, on the seed's demo data (`demo load`)."""
+    return app
+
+
+@pytest.fixture
+def bureau(app):
+    """The app, on the bureau before its first notice: units, groups, accounts and the 乌教发 series."""
     return app
 
 
@@ -129,50 +176,15 @@ def runner(app):
 
 
 @pytest.fixture
-def demo(app):
-    """The seed's demo data, loaded through the real command."""
-    from app.demo.loader import load_demo
-
-    with app.app_context():
-        load_demo(DEMO_PASSWORD)
-    return app
-
-
-@pytest.fixture
-def bureau(app):
-    """The bureau before its first notice: units, groups, accounts and the 乌教发 series."""
-    from app.demo.loader import load_bureau
-
-    with app.app_context():
-        load_bureau(DEMO_PASSWORD)
-    return app
-
-
-def _login_as(client):
-    def do_login(username: str, password: str = DEMO_PASSWORD):
-        client.post("/logout")
-        client.fetch_csrf_token()
-        response = client.post("/login", data={"username": username, "password": password})
-        assert response.status_code == 303, f"login as {username} failed: {response.status_code}"
-        return client
-
-    return do_login
-
-
-@pytest.fixture
 def login(client, demo):
-    """login("secretary") logs the test client in as that demo account (full demo data)."""
-    return _login_as(client)
+    """login("secretary") signs the test client in as that demo account (the demo data)."""
+    return partial(sign_in, client)
 
 
 @pytest.fixture
 def bureau_login(client, bureau):
     """Like login, on the bureau without the demo notice."""
-    return _login_as(client)
-
-
-def unique(prefix: str = "x") -> str:
-    return f"{prefix}{uuid.uuid4().hex[:8]}"
+    return partial(sign_in, client)
 
 
 @pytest.fixture
@@ -198,20 +210,3 @@ def smtp_server():
         yield port, received
     finally:
         controller.stop()
-
-
-@contextmanager
-def counting_queries(app):
-    """The SQL statements the app's engine runs inside the block (a list that fills as they run)."""
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from app.database import _WriterQueue, request_may_write, write_transaction
 from app.extensions import db
 from app.units.models import Unit
-from tests.conftest import counting_queries
+from tests.helpers.queries import counting_queries
 
 
 def _unit_names(app) -> dict[int, str]:

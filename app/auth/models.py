@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
@@ -42,8 +43,10 @@ ROLE_TITLES = {
 # Roles of people who work for the bureau itself; everyone else sees only their unit.
 BUREAU_ROLES = frozenset({Role.admin, Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.translator})
 
-# werkzeug's scrypt: memory-hard, the current default of werkzeug.security.
-PASSWORD_METHOD = "scrypt"
+
+def hash_password(password: str) -> str:
+    """werkzeug's scrypt (memory-hard), or the method the PASSWORD_HASH_METHOD setting names (app/config.py)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
 class UserRole(db.Model):
@@ -108,7 +111,7 @@ class User(UserMixin, db.Model):
         return bool(self.roles & BUREAU_ROLES)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -6,10 +6,9 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from app.admin.services import DEFAULT_ORGAN_NAME_MN
-from app.auth.models import PASSWORD_METHOD, Role, User
+from app.auth.models import Role, User, hash_password
 from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.documents.services import freeze_docx
@@ -54,7 +53,7 @@ def item_title(item: str) -> str:
 class Loader:
     def __init__(self, password: str):
         # One hash for every demo account: scrypt is slow on purpose, and these are demo logins.
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_hash = hash_password(password)
         self.units: dict[str, Unit] = {}
 
     # Units and groups

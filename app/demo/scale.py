@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import func, insert, select
-from werkzeug.security import generate_password_hash
+from sqlalchemy import func, insert, literal, select, true
 
-from app.auth.models import PASSWORD_METHOD, Role, User, UserRole
+from app.auth.models import Role, User, UserRole, hash_password
 from app.core.time import utcnow
+from app.core.types import UTCDateTime
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus, SerialCounter
 from app.receipts.models import Distribution
@@ -32,7 +32,7 @@ def add_units(count: int, password: str) -> list[Unit]:
         raise RuntimeError("run `flask --app wsgi demo load` first")
     group = _scale_group()
     start = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.code.like("scale_%"))) or 0
-    password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+    password_hash = hash_password(password)
     units = []
     for number in range(start + 1, start + count + 1):
         unit = Unit(
@@ -61,7 +61,11 @@ def add_units(count: int, password: str) -> list[Unit]:
 
 
 def add_notices(count: int) -> int:
-    """count more issued notices, each distributed to every scale school."""
+    """count more issued notices, each distributed to every scale school.
+
+    In three statements whatever the count (notices, their events, their distributions): a thousand notices to
+    three hundred schools are 300 000 distributions.
+    """
     group = _scale_group()
     unit_ids = [u.id for u in group.resolve_units()]
     bureau = db.session.scalar(select(Unit).where(Unit.code == "bureau"))
@@ -80,32 +84,48 @@ def add_notices(count: int) -> int:
     if counter is None:
         counter = SerialCounter(series_id=series.id, year=year, next_serial=1)
         db.session.add(counter)
+    if count == 0:
+        return 0
     now = utcnow()
-    for _ in range(count):
-        serial = counter.next_serial
-        counter.next_serial += 1
-        notice = Notice(
-            series_id=series.id,
-            year=year,
-            serial=serial,
-            title=f"关于测试通知第{serial}份的通知",
-            addressees=[{"group": group.id}],
-            addressee_text=f"{SCALE_GROUP}：",
-            body="这是用于压力测试的通知正文。",
-            signature_organ="乌海市教育局",
-            signed_on=date(year, 1, 1),
-            imprint_organ="乌海市教育局办公室",
-            imprinted_on=date(year, 1, 1),
-            author_id=author.id,
-            status=NoticeStatus.issued.value,
-            issued_at=now,
-        )
-        db.session.add(notice)
-        db.session.flush()
-        db.session.add(NoticeEvent(notice_id=notice.id, actor_id=author.id, action="issued", created_at=now))
-        if unit_ids:
-            db.session.execute(
-                insert(Distribution),
-                [{"notice_id": notice.id, "unit_id": uid, "role": "to", "delivered_at": now} for uid in unit_ids],
+    serials = range(counter.next_serial, counter.next_serial + count)
+    counter.next_serial += count
+    notice_ids = db.session.scalars(
+        insert(Notice).returning(Notice.id, sort_by_parameter_order=True),
+        [
+            {
+                "series_id": series.id,
+                "year": year,
+                "serial": serial,
+                "title": f"关于测试通知第{serial}份的通知",
+                "addressees": [{"group": group.id}],
+                "addressee_text": f"{SCALE_GROUP}：",
+                "body": "这是用于压力测试的通知正文。",
+                "signature_organ": "乌海市教育局",
+                "signed_on": date(year, 1, 1),
+                "imprint_organ": "乌海市教育局办公室",
+                "imprinted_on": date(year, 1, 1),
+                "author_id": author.id,
+                "status": NoticeStatus.issued.value,
+                "issued_at": now,
+            }
+            for serial in serials
+        ],
+    ).all()
+    db.session.execute(
+        insert(NoticeEvent),
+        [
+            {"notice_id": notice_id, "actor_id": author.id, "action": "issued", "created_at": now}
+            for notice_id in notice_ids
+        ],
+    )
+    if unit_ids:
+        db.session.execute(
+            insert(Distribution).from_select(
+                ["notice_id", "unit_id", "role", "delivered_at"],
+                select(Notice.id, Unit.id, literal("to"), literal(now, UTCDateTime()))
+                .join(Unit, true())  # every notice to every school
+                .where(Notice.id.in_(notice_ids), Unit.id.in_(unit_ids))
+                .order_by(Notice.id, Unit.id),
             )
+        )
     return count

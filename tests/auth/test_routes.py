@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.accounts import DEMO_PASSWORD
 
 
 def test_login_page_has_the_contract_fields(client):
@@ -17,6 +17,7 @@ def test_login_page_has_the_contract_fields(client):
     assert re.search(r'<input[^>]+name="csrf_token"[^>]+type="hidden"', page)
 
 
+@pytest.mark.real_password_hashing
 def test_login_with_the_right_password_reaches_the_home_page(client, demo):
     response = client.post("/login", data={"username": "secretary", "password": DEMO_PASSWORD})
     assert response.status_code == 303
@@ -24,6 +25,7 @@ def test_login_with_the_right_password_reaches_the_home_page(client, demo):
     assert "李秘书" in page
 
 
+@pytest.mark.real_password_hashing
 def test_login_with_a_wrong_password_is_refused_and_keeps_the_username(client, demo):
     response = client.post("/login", data={"username": "secretary", "password": "wrong-password"})
     assert response.status_code == 401
@@ -39,6 +41,7 @@ def test_a_post_without_a_csrf_token_is_refused(app, demo):
     assert bare.get("/").status_code == 302
 
 
+@pytest.mark.real_password_hashing
 def test_passwords_are_stored_hashed_with_scrypt(app, demo):
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "secretary"))
@@ -110,6 +113,7 @@ def test_every_route_declares_who_may_use_it(app):
     assert missing == []
 
 
+@pytest.mark.real_password_hashing
 def test_user_admin_creates_an_account_that_can_log_in(login, client, app):
     login("admin")
     with app.app_context():

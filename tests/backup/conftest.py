@@ -8,7 +8,7 @@ from flask_migrate import stamp
 
 from app.extensions import db
 from app.files.services import PNG, store_bytes
-from tests.conftest import PG_SCHEMA, PG_URL
+from tests.helpers.databases import PG_SCHEMA, PG_URL, schema_url
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def restore_database_url(database_url, tmp_path):
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+    yield schema_url(schema)
     with engine.connect() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()

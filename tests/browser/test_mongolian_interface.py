@@ -2,7 +2,7 @@
 
 import re
 
-from tests.browser.conftest import SEED_NUMBER, PlaywrightTimeoutError, expect
+from tests.helpers.browser import SEED_NUMBER, PlaywrightTimeoutError, expect
 
 MONGOLIAN_BROWSER = {"locale": "mn", "extra_http_headers": {"Accept-Language": "mn"}}
 MONGOLIAN_LETTERS = re.compile(r"[\u1820-\u18AA]")

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.browser.conftest import expect
+from tests.helpers.browser import expect
 
 TITLE = "乌海市教育局关于做好秋季学期开学安全检查工作的通知"
 BODY = "\n".join(

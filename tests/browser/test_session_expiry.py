@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, SEED_NUMBER, expect
+from tests.helpers.browser import PASSWORD, SEED_NUMBER, expect
 
 # The receipt view polls every 5 s.
 NEXT_POLL_TIMEOUT_MS = 12_000

@@ -8,7 +8,7 @@ from app.notices.models import Notice
 from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Pairing, Task
 from app.units.models import Unit, UnitGroup
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers.accounts import DEMO_PASSWORD
 
 
 def _snapshot():

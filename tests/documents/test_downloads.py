@@ -5,14 +5,14 @@ import hashlib
 from app.documents import pdf as pdf_module
 from app.extensions import db
 from app.notices.models import Notice
-from tests.documents.test_pdf import require_libreoffice
-from tests.notices.test_workflow import _issue
+from tests.helpers.notices import issue_through_the_pages
+from tests.helpers.pdf import require_libreoffice
 
 
 def test_issuing_stores_the_docx_and_the_pdf_and_downloads_return_those_bytes(bureau_login, client, app):
     require_libreoffice(server=True)
     app.config["PDF_ON_ISSUE"] = True
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         docx_sha, pdf_sha = notice.docx_sha256, notice.pdf_sha256
@@ -33,7 +33,7 @@ def test_without_libreoffice_the_pdf_link_explains_and_the_docx_still_works(bure
 
     monkeypatch.setattr(pdf_module, "docx_to_pdf", unavailable)
     monkeypatch.setattr(pdf_module, "pdf_available", lambda: False)
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     response = client.get(f"/notices/{notice_id}/document.pdf")
     assert response.status_code == 503
     page = response.get_data(as_text=True)
@@ -42,7 +42,7 @@ def test_without_libreoffice_the_pdf_link_explains_and_the_docx_still_works(bure
 
 
 def test_a_clerk_downloads_only_what_was_sent_to_its_unit(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_haibowan")  # 各区教育局 are addressees
     assert client.get(f"/notices/{notice_id}/document.docx").status_code == 200
     bureau_login("clerk_no3_middle")  # a district-run school: not reached by the three groups
@@ -55,7 +55,7 @@ def test_a_drafts_docx_shows_where_the_number_will_go(bureau_login, client, app)
 
     import docx
 
-    from tests.notices.helpers import notice_id_from, seed_form
+    from tests.helpers.notices import notice_id_from, seed_form
 
     bureau_login("secretary")
     notice_id = notice_id_from(client.post("/notices/new", data=seed_form(app)))

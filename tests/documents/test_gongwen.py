@@ -13,7 +13,7 @@ from app.documents.gongwen import GongwenData, render_gongwen, title_lines
 from app.documents.services import render_notice_docx
 from app.extensions import db
 from app.notices.models import Notice
-from tests.units.test_routes import MONGOLIAN
+from tests.helpers.text import MONGOLIAN
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -6,8 +6,8 @@ from app.documents.pdf import docx_to_pdf
 from app.documents.services import render_notice_docx
 from app.extensions import db
 from app.notices.models import Notice
-from tests.documents.pdfmeasure import chars, page_count, text_lines
-from tests.documents.test_pdf import require_libreoffice
+from tests.helpers.pdf import require_libreoffice
+from tests.helpers.pdfmeasure import chars, page_count, text_lines
 
 MM = 72 / 25.4  # PDF points per millimetre
 
@@ -17,7 +17,7 @@ def seed_pdf(tmp_path_factory):
     require_libreoffice(server=True)
     from app import create_app
     from app.demo.loader import load_demo
-    from tests.conftest import DEMO_PASSWORD
+    from tests.helpers.accounts import DEMO_PASSWORD
 
     tmp = tmp_path_factory.mktemp("seedpdf")
     app = create_app(

@@ -11,8 +11,8 @@ from app.documents.pdf import docx_to_pdf
 from app.documents.services import render_mongolian_docx
 from app.extensions import db
 from app.notices.models import Notice, NoticeTranslation
-from tests.documents.pdfmeasure import vertical_columns
-from tests.documents.test_pdf import require_libreoffice
+from tests.helpers.pdf import require_libreoffice
+from tests.helpers.pdfmeasure import vertical_columns
 
 # Case suffixes after U+202F, the vowel separator U+180E, free variation selectors U+180B–U+180D.
 TITLE = "ᠦᠬᠠᠢ ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ\u180eᠠ ᠶᠢᠨ ᠮᠡᠳᠡᠭᠳᠡᠯ"

@@ -21,9 +21,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from app.documents import pdf
-from tests.documents.pdfmeasure import page_count, text_lines, vertical_columns
-
-IN_CI = bool(os.environ.get("CI"))
+from tests.helpers.pdf import require_libreoffice
+from tests.helpers.pdfmeasure import page_count, text_lines, vertical_columns
 
 FANGSONG_TEXT = "各旗区教育局，各直属学校：现将有关事项通知如下。"
 HEITI_TEXT = "一、总体要求"
@@ -31,19 +30,6 @@ KAITI_TEXT = "（一）工作目标"
 TITLE_TEXT = "关于开展教育督导工作的通知"
 # 乌海市教育局 in Mongolian script, with U+202F before the case suffixes and U+180E in ᠲᠣᠪᠴᠢᠶ᠎ᠠ
 MONGOLIAN_TEXT = "ᠦᠬᠠᠢ ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ᠎ᠠ"
-
-
-def require_libreoffice(*, server: bool = False) -> None:
-    missing = []
-    if pdf.find_soffice() is None:
-        missing.append("no soffice (SOFFICE, PATH)")
-    if server and pdf.find_uno_python() is None:
-        missing.append("no Python with uno and unoserver (UNO_PYTHON, .venv-uno, /usr/bin/python3)")
-    if missing:
-        message = f"LibreOffice not installed: {'; '.join(missing)}. {pdf.INSTALL_HINT}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def free_port() -> int:

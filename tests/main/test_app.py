@@ -58,7 +58,7 @@ def test_session_cookie_is_secure_outside_development_unless_turned_off(monkeypa
     assert load_settings(str(tmp_path))["SESSION_COOKIE_SECURE"] is False
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
     from sqlalchemy import text
 

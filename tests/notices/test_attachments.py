@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.files.models import StoredFile
 from app.notices.models import Notice, NoticeAttachment
-from tests.notices.helpers import notice_id_from, seed_form
+from tests.helpers.notices import notice_id_from, seed_form
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

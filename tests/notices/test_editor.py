@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notices.models import Notice
-from tests.notices.helpers import form_version, notice_id_from, seed_form
+from tests.helpers.notices import form_version, notice_id_from, seed_form
 
 
 def _new_draft(client, app, **changes):

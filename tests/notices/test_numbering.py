@@ -10,7 +10,7 @@ from app.database import writing
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, format_document_number
 from app.notices.services import NoticeError, allocate_number, issue_notice, set_next_serial
-from tests.notices.helpers import group_ids
+from tests.helpers.notices import group_ids
 
 
 def test_number_format_uses_hexagonal_brackets_no_zero_no_di():

@@ -5,17 +5,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notices.models import Notice, NoticeEvent
-from tests.notices.helpers import form_version, notice_id_from, seed_form
-
-
-def _draft(client, app, **changes):
-    response = client.post("/notices/new", data=seed_form(app, **changes))
-    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    return notice_id_from(response)
-
-
-def _step(client, notice_id, action, comment=""):
-    return client.post(f"/notices/{notice_id}/steps/{action}", data={"comment": comment})
+from tests.helpers.notices import (
+    draft_through_the_editor,
+    form_version,
+    issue_through_the_pages,
+    notice_id_from,
+    seed_form,
+    take_step,
+)
 
 
 def _status(app, notice_id):
@@ -32,28 +29,28 @@ def test_the_seed_notice_goes_from_draft_to_75_through_the_pages(bureau_login, c
     assert "乌教发〔2023〕75号" in client.get("/admin/series").get_data(as_text=True)
 
     login("secretary")
-    notice_id = _draft(client, app)
+    notice_id = draft_through_the_editor(client, app)
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
     assert "乌海市一体化推进全市义务教育扩优提质若干措施" in page
     assert "各区教育局、直属各学校（单位）、局机关各科室：" in page
-    assert _step(client, notice_id, "submitted").status_code == 303
+    assert take_step(client, notice_id, "submitted").status_code == 303
 
     login("reviewer")
-    assert _step(client, notice_id, "returned", "请核对文号引用格式。").status_code == 303
+    assert take_step(client, notice_id, "returned", "请核对文号引用格式。").status_code == 303
     assert _status(app, notice_id) == "draft"
 
     login("secretary")
     version = form_version(client, notice_id)
     response = client.post(f"/notices/{notice_id}/edit", data=seed_form(app, version=version))
     assert response.status_code == 303
-    _step(client, notice_id, "submitted", "已修改。")
+    take_step(client, notice_id, "submitted", "已修改。")
 
     login("reviewer")
-    _step(client, notice_id, "approved")
+    take_step(client, notice_id, "approved")
     login("signer")
-    _step(client, notice_id, "signed", "同意印发。")
+    take_step(client, notice_id, "signed", "同意印发。")
     login("secretary")
-    response = _step(client, notice_id, "issued")
+    response = take_step(client, notice_id, "issued")
     assert response.status_code == 303
 
     with app.app_context():
@@ -71,7 +68,7 @@ def test_the_seed_notice_goes_from_draft_to_75_through_the_pages(bureau_login, c
 
 
 def _series(app):
-    from tests.notices.helpers import series_id
+    from tests.helpers.notices import series_id
 
     return series_id(app)
 
@@ -91,13 +88,13 @@ def _series(app):
 )
 def test_each_step_is_allowed_to_its_role_only(bureau_login, client, app, who, action, from_status):
     bureau_login("secretary")
-    notice_id = _draft(client, app)
+    notice_id = draft_through_the_editor(client, app)
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         notice.status = from_status
         db.session.commit()
     bureau_login(who)
-    response = _step(client, notice_id, action)
+    response = take_step(client, notice_id, action)
     assert response.status_code in (303, 403)
     assert _status(app, notice_id) == from_status
     with app.app_context():
@@ -123,13 +120,13 @@ def test_each_step_moves_the_notice_and_records_who_and_the_comment(
     bureau_login, client, app, action, from_status, to_status, who
 ):
     bureau_login("secretary")
-    notice_id = _draft(client, app)
+    notice_id = draft_through_the_editor(client, app)
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         notice.status = from_status
         db.session.commit()
     bureau_login(who)
-    assert _step(client, notice_id, action, "意见").status_code == 303
+    assert take_step(client, notice_id, action, "意见").status_code == 303
     assert _status(app, notice_id) == to_status
     with app.app_context():
         event = db.session.scalar(
@@ -140,9 +137,9 @@ def test_each_step_moves_the_notice_and_records_who_and_the_comment(
 
 def test_a_step_out_of_order_is_refused(bureau_login, client, app):
     bureau_login("secretary")
-    notice_id = _draft(client, app)
+    notice_id = draft_through_the_editor(client, app)
     bureau_login("signer")
-    response = _step(client, notice_id, "signed")
+    response = take_step(client, notice_id, "signed")
     assert response.status_code == 303
     assert _status(app, notice_id) == "draft"
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
@@ -151,10 +148,10 @@ def test_a_step_out_of_order_is_refused(bureau_login, client, app):
 
 def test_returning_needs_a_comment(bureau_login, client, app):
     bureau_login("secretary")
-    notice_id = _draft(client, app)
-    _step(client, notice_id, "submitted")
+    notice_id = draft_through_the_editor(client, app)
+    take_step(client, notice_id, "submitted")
     bureau_login("reviewer")
-    _step(client, notice_id, "returned", "   ")
+    take_step(client, notice_id, "returned", "   ")
     assert _status(app, notice_id) == "in_review"
 
 
@@ -166,31 +163,18 @@ def test_the_author_cannot_sign_their_own_draft(bureau_login, client, app):
         signer.set_roles(["signer", "secretary"])
         db.session.commit()
     bureau_login("signer")
-    notice_id = _draft(client, app)
-    _step(client, notice_id, "submitted")
+    notice_id = draft_through_the_editor(client, app)
+    take_step(client, notice_id, "submitted")
     bureau_login("reviewer")
-    _step(client, notice_id, "approved")
+    take_step(client, notice_id, "approved")
     bureau_login("signer")
     assert f"/notices/{notice_id}/steps/signed" not in client.get(f"/notices/{notice_id}").get_data(as_text=True)
-    _step(client, notice_id, "signed")
+    take_step(client, notice_id, "signed")
     assert _status(app, notice_id) == "approved"
 
 
-def _issue(client, app, login, **changes):
-    login("secretary")
-    notice_id = _draft(client, app, **changes)
-    _step(client, notice_id, "submitted")
-    login("reviewer")
-    _step(client, notice_id, "approved")
-    login("signer")
-    _step(client, notice_id, "signed")
-    login("secretary")
-    _step(client, notice_id, "issued")
-    return notice_id
-
-
 def test_an_issued_notice_refuses_edits_and_deletion(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     assert _status(app, notice_id) == "issued"
     version = "1"
     response = client.post(f"/notices/{notice_id}/edit", data=seed_form(app, title="改过的标题", version=version))
@@ -202,7 +186,7 @@ def test_an_issued_notice_refuses_edits_and_deletion(bureau_login, client, app):
 
 
 def test_a_correction_is_a_new_draft_that_refers_to_the_issued_notice(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     response = client.post(f"/notices/{notice_id}/correct")
     assert response.status_code == 303
     correction_id = notice_id_from(response)
@@ -218,7 +202,7 @@ def test_issuing_distributes_to_every_unit_of_the_groups(bureau_login, client, a
     from app.receipts.models import Distribution
     from app.units.models import UnitGroup
 
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     with app.app_context():
         expected = set()
         for group in db.session.scalars(select(UnitGroup)):
@@ -228,7 +212,7 @@ def test_issuing_distributes_to_every_unit_of_the_groups(bureau_login, client, a
 
 
 def test_hard_format_errors_block_issuing(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login, title="关于某事的通知。")
+    notice_id = issue_through_the_pages(client, app, bureau_login, title="关于某事的通知。")
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         assert notice.status == "signed" and notice.serial is None
@@ -238,7 +222,7 @@ def test_hard_format_errors_block_issuing(bureau_login, client, app):
 
 def test_a_clerk_reaches_no_draft_and_no_notice_page_of_another_unit(bureau_login, client, app):
     bureau_login("secretary")
-    notice_id = _draft(client, app)
+    notice_id = draft_through_the_editor(client, app)
     bureau_login("clerk_no3_middle")
     assert client.get(f"/notices/{notice_id}").status_code == 404
     assert client.get("/notices").status_code == 403

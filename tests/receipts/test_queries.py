@@ -8,7 +8,8 @@ from sqlalchemy import select
 from app.demo.scale import add_notices, add_units
 from app.extensions import db
 from app.notices.models import Notice
-from tests.conftest import DEMO_PASSWORD, counting_queries
+from tests.helpers.accounts import DEMO_PASSWORD
+from tests.helpers.queries import counting_queries
 
 
 def _queries_of(app, client, login, path) -> int:

@@ -12,8 +12,7 @@ from app.extensions import db
 from app.notices.models import Notice
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit, UnitGroup
-from tests.notices.helpers import group_ids, seed_form
-from tests.notices.test_workflow import _issue
+from tests.helpers.notices import group_ids, issue_through_the_pages, seed_form
 
 
 def _unit_id(app, code):
@@ -37,7 +36,7 @@ def test_groups_expand_to_their_units_at_issue_and_a_unit_reached_twice_is_an_ad
     school = _unit_id(app, "no1_middle")
     district = _unit_id(app, "wuda")
     cc_group = group_ids(app, ["局机关各科室"])
-    notice_id = _issue(
+    notice_id = issue_through_the_pages(
         client,
         app,
         bureau_login,
@@ -67,7 +66,7 @@ def test_groups_expand_to_their_units_at_issue_and_a_unit_reached_twice_is_an_ad
 
 
 def test_a_unit_added_after_issue_gets_nothing(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     with app.app_context():
         bureau = db.session.scalar(select(Unit).where(Unit.code == "bureau"))
         db.session.add(Unit(code="late_school", name="后来的学校", kind="school", parent=bureau))
@@ -79,8 +78,8 @@ def test_a_unit_added_after_issue_gets_nothing(bureau_login, client, app):
 
 
 def test_the_inbox_lists_what_was_sent_newest_first_with_its_state(bureau_login, client, app):
-    first = _issue(client, app, bureau_login, title="关于第一件事的通知")
-    second = _issue(client, app, bureau_login, title="关于第二件事的通知")
+    first = issue_through_the_pages(client, app, bureau_login, title="关于第一件事的通知")
+    second = issue_through_the_pages(client, app, bureau_login, title="关于第二件事的通知")
     bureau_login("clerk_no1_middle")
     page = client.get("/inbox").get_data(as_text=True)
     assert page.index("关于第二件事的通知") < page.index("关于第一件事的通知")
@@ -92,7 +91,7 @@ def test_the_inbox_lists_what_was_sent_newest_first_with_its_state(bureau_login,
 
 
 def test_opening_records_the_first_opening_only(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
     client.get(f"/notices/{notice_id}")
     first = _distribution(app, notice_id, "no1_middle")
@@ -104,7 +103,7 @@ def test_opening_records_the_first_opening_only(bureau_login, client, app):
 
 
 def test_acknowledging_with_htmx_swaps_the_button_for_who_and_when(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
     d = _distribution(app, notice_id, "no1_middle")
@@ -118,7 +117,7 @@ def test_acknowledging_with_htmx_swaps_the_button_for_who_and_when(bureau_login,
 
 
 def test_a_second_press_changes_nothing_and_shows_the_existing_receipt(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
     d = _distribution(app, notice_id, "no1_middle")
     client.post(f"/inbox/{d.id}/receipt", headers={"HX-Request": "true"})
@@ -143,7 +142,7 @@ def test_a_colleague_a_moment_faster_makes_the_receipt_and_the_later_press_shows
     from app.auth.models import User
     from app.receipts.services import acknowledge, own_distribution
 
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     distribution_id = _distribution(app, notice_id, "no1_middle").id
     with app.app_context():
         clerk = db.session.scalar(select(User).where(User.username == "clerk_no1_middle"))
@@ -168,7 +167,7 @@ def test_a_colleague_a_moment_faster_makes_the_receipt_and_the_later_press_shows
 
 
 def test_opened_and_acknowledged_are_kept_apart(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
     client.get(f"/notices/{notice_id}")
     bureau_login("secretary")
@@ -185,7 +184,7 @@ def test_opened_and_acknowledged_are_kept_apart(bureau_login, client, app):
 
 
 def test_a_clerk_cannot_reach_or_acknowledge_another_units_distribution(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     other = _distribution(app, notice_id, "no6_middle")
     bureau_login("clerk_no1_middle")
     assert client.post(f"/inbox/{other.id}/receipt").status_code == 404
@@ -197,7 +196,7 @@ def test_a_clerk_cannot_reach_or_acknowledge_another_units_distribution(bureau_l
 
 
 def test_a_reply_is_given_with_the_receipt_when_the_notice_asks(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login, reply_requested="y")
+    notice_id = issue_through_the_pages(client, app, bureau_login, reply_requested="y")
     bureau_login("clerk_no1_middle")
     d = _distribution(app, notice_id, "no1_middle")
     refused = client.post(f"/inbox/{d.id}/receipt", headers={"HX-Request": "true"}, data={"reply_phone": "0473-123"})
@@ -218,7 +217,7 @@ def test_a_reply_is_given_with_the_receipt_when_the_notice_asks(bureau_login, cl
 
 
 def test_without_javascript_the_receipt_form_posts_and_comes_back_to_the_notice(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
     d = _distribution(app, notice_id, "no1_middle")
     response = client.post(f"/inbox/{d.id}/receipt")
@@ -230,7 +229,7 @@ def test_without_javascript_the_receipt_form_posts_and_comes_back_to_the_notice(
 
 
 def test_the_bureau_sees_counts_groups_the_pending_filter_and_overdue(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         notice.ack_due_at = utcnow() - timedelta(hours=1)
@@ -251,7 +250,7 @@ def test_the_bureau_sees_counts_groups_the_pending_filter_and_overdue(bureau_log
 
 
 def test_the_table_exports_as_xlsx_with_every_unit(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("staff")
     response = client.get(f"/notices/{notice_id}/receipts.xlsx")
     assert response.status_code == 200
@@ -270,7 +269,7 @@ def test_a_reminder_reaches_the_inbox_and_the_local_smtp_server(bureau_login, cl
         unit = db.session.scalar(select(Unit).where(Unit.code == "no1_middle"))
         unit.email = "yizhong@wuhai-edu.local"
         db.session.commit()
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no6_middle")
     client.post(f"/inbox/{_distribution(app, notice_id, 'no6_middle').id}/receipt")
     bureau_login("secretary")
@@ -301,7 +300,7 @@ def test_reminding_chosen_units_only_and_a_dead_mail_server_loses_nothing(bureau
         unit = db.session.scalar(select(Unit).where(Unit.code == "wuda"))
         unit.email = "wuda@wuhai-edu.local"
         db.session.commit()
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("secretary")
     wuda = _unit_id(app, "wuda")
     client.post(f"/notices/{notice_id}/reminders", data={"scope": "chosen", "unit_ids": [wuda]})
@@ -312,7 +311,7 @@ def test_reminding_chosen_units_only_and_a_dead_mail_server_loses_nothing(bureau
 
 
 def test_a_clerk_cannot_send_reminders(bureau_login, client, app):
-    notice_id = _issue(client, app, bureau_login)
+    notice_id = issue_through_the_pages(client, app, bureau_login)
     bureau_login("clerk_no1_middle")
     assert client.post(f"/notices/{notice_id}/reminders", data={"scope": "all"}).status_code == 403
 

@@ -7,32 +7,7 @@ import pytest
 
 from app.auth.access import ANY_USER, PUBLIC, audience_of
 from app.auth.models import Role
-
-ROLES = ["anonymous", "admin", "secretary", "reviewer", "signer", "staff", "translator", "clerk"]
-ACCOUNTS = {
-    "admin": "admin",
-    "secretary": "secretary",
-    "reviewer": "reviewer",
-    "signer": "signer",
-    "staff": "staff",
-    "translator": "translator",
-    "clerk": "clerk_no1_middle",
-}
-# Values for the URL variables: ids of demo objects, or a plausible word.
-VALUES = {"action": "submitted", "filename": "css/app.css"}
-
-
-def _routes(app):
-    routes = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            values = {arg: VALUES.get(arg, 1) for arg in rule.arguments}
-            with app.test_request_context():
-                url = app.url_for(rule.endpoint, **values)
-            routes.append((method, url, rule.endpoint))
-    return routes
+from tests.helpers.routes import ACCOUNTS, ROLES, every_route
 
 
 def _allowed(audience, role) -> bool:
@@ -49,7 +24,7 @@ def _allowed(audience, role) -> bool:
 def test_every_route_answers_each_role_as_its_rule_says(role, login, client, app):
     if role != "anonymous":
         login(ACCOUNTS[role])
-    routes = _routes(app)
+    routes = every_route(app)
     assert len(routes) > 50
     wrong = []
     for method, url, endpoint in routes:
@@ -74,7 +49,7 @@ def test_the_access_test_covers_every_route(app):
     """The list of routes the test above walks: every one in the URL map but static files."""
     with app.test_request_context():
         endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
-    walked = {endpoint for _method, _url, endpoint in _routes(app)}
+    walked = {endpoint for _method, _url, endpoint in every_route(app)}
     assert walked == endpoints
     print("\n".join(sorted(endpoints)))
 
@@ -82,7 +57,7 @@ def test_the_access_test_covers_every_route(app):
 def test_every_unsafe_route_refuses_a_request_without_its_csrf_token(login, client, app):
     login("admin")
     client.environ_base.pop("HTTP_X_CSRFTOKEN")
-    for method, url, endpoint in _routes(app):
+    for method, url, endpoint in every_route(app):
         if method in ("POST", "PUT", "PATCH", "DELETE"):
             with app.test_request_context():
                 if audience_of(endpoint) != PUBLIC and not _allowed(audience_of(endpoint), "admin"):

@@ -10,8 +10,8 @@ from app.demo import seed_data as seed
 from app.extensions import db
 from app.tasks.models import Assignment, Task
 from app.tasks.services import assign_lead_units, tasks_from_pairings
-from tests.conftest import DEMO_PASSWORD
-from tests.tasks.helpers import seed_notice
+from tests.helpers.accounts import DEMO_PASSWORD
+from tests.helpers.tasks import seed_notice
 
 PAIRS = [(p["high"], middle) for p in seed.PAIRINGS for middle in p["middles"]]
 

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from app.documents import tasks_table as T
 from app.extensions import db
 from app.tasks.models import Task
-from tests.documents.pdfmeasure import chars, page_count
-from tests.documents.test_pdf import require_libreoffice
-from tests.tasks.helpers import notice_id, seed_notice
+from tests.helpers.pdf import require_libreoffice
+from tests.helpers.pdfmeasure import chars, page_count
+from tests.helpers.tasks import notice_id, seed_notice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {
@@ -141,7 +141,7 @@ def tasks_pdf(tmp_path_factory):
     from app.documents.pdf import docx_to_pdf
     from app.tasks.export import tasks_docx
     from app.tasks.services import assign_lead_units, tasks_from_pairings
-    from tests.conftest import DEMO_PASSWORD
+    from tests.helpers.accounts import DEMO_PASSWORD
 
     tmp = tmp_path_factory.mktemp("taskspdf")
     app = create_app(

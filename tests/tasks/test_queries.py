@@ -9,8 +9,9 @@ from app.demo.scale import add_units
 from app.extensions import db
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task, TaskReminder
 from app.units.models import Unit
-from tests.conftest import DEMO_PASSWORD, counting_queries
-from tests.tasks.helpers import notice_id, seed_notice, task_id
+from tests.helpers.accounts import DEMO_PASSWORD
+from tests.helpers.queries import counting_queries
+from tests.helpers.tasks import notice_id, seed_notice, task_id
 
 
 def _queries(app, client, path) -> int:

@@ -18,7 +18,7 @@ from app.tasks.services import (
     sync_assignments,
     tasks_from_pairings,
 )
-from tests.tasks.helpers import seed_notice
+from tests.helpers.tasks import seed_notice
 
 
 def test_codes_sort_in_their_natural_order():

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task, TaskReminder
 from app.tasks.services import Urgency, urgency_of
 from app.units.models import Unit
-from tests.tasks.helpers import assignment_id, notice_id, task_id
+from tests.helpers.tasks import assignment_id, notice_id, task_id
 
 
 def freeze(monkeypatch, year, month, day, hour=9):

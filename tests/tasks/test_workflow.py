@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task, TaskReminder
 from app.units.models import Unit
-from tests.tasks.helpers import assignment_id, get_assignment, notice_id, task_id, unit_id
+from tests.helpers.tasks import assignment_id, get_assignment, notice_id, task_id, unit_id
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

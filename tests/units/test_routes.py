@@ -4,9 +4,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.units.models import Unit, UnitGroup
-
-# ᠦᠬᠠᠢ ᠬᠣᠲᠠ<U+202F>ᠶᠢᠨ … with a free variation selector (U+180B) and the vowel separator (U+180E).
-MONGOLIAN = "ᠦᠬᠠᠢ ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ\u180eᠠ ᠭ\u180b ᠨ\u180c\u180d ᠠ\u180f"
+from tests.helpers.text import MONGOLIAN
 
 
 def _unit(app, code):

@@ -1,4 +1,4 @@
-"""Shared pieces of the notice tests: the seed notice as an editor would type it."""
+"""The notice tests' shared pieces: the seed notice as an editor would type it, and its way through the pages."""
 
 import re
 
@@ -60,3 +60,28 @@ def get_notice(app, notice_id) -> Notice:
 def form_version(client, notice_id) -> str:
     page = client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
     return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def draft_through_the_editor(client, app, **changes) -> int:
+    """The secretary (already signed in) saves the seed notice as a new draft; its id."""
+    response = client.post("/notices/new", data=seed_form(app, **changes))
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    return notice_id_from(response)
+
+
+def take_step(client, notice_id, action, comment=""):
+    return client.post(f"/notices/{notice_id}/steps/{action}", data={"comment": comment})
+
+
+def issue_through_the_pages(client, app, login, **changes) -> int:
+    """Drafted by the secretary, approved by the reviewer, signed by the signer, issued by the secretary; its id."""
+    login("secretary")
+    notice_id = draft_through_the_editor(client, app, **changes)
+    take_step(client, notice_id, "submitted")
+    login("reviewer")
+    take_step(client, notice_id, "approved")
+    login("signer")
+    take_step(client, notice_id, "signed")
+    login("secretary")
+    take_step(client, notice_id, "issued")
+    return notice_id
