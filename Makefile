@@ -51,8 +51,8 @@ lint: install
 # After changing user-facing strings: re-extract and merge into the three catalogs.
 extract-messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
-		--project=bureau-intranet -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --no-wrap
+		--project=bureau-intranet --width 120 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 120
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -60,10 +60,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _import_models() -> None:
     """Import every model so that metadata (and Alembic) sees the whole schema."""
-    from app.admin import models as _admin  # noqa: F401
-    from app.audit import models as _audit  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
-    from app.files import models as _files  # noqa: F401
+    from app.core import audit as _audit  # noqa: F401
+    from app.core import files as _files  # noqa: F401
+    from app.core import settings as _settings  # noqa: F401
     from app.notices import models as _notices  # noqa: F401
     from app.receipts import models as _receipts  # noqa: F401
     from app.rosters import models as _rosters  # noqa: F401
@@ -94,7 +94,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from app.auth.access import enforce_access
+    from app.core.access import enforce_access
     from app.database import request_may_write, reset_write_intent, set_write_intent
     from app.i18n import register_filters, template_helpers
 

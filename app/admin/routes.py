@@ -4,9 +4,9 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.admin.forms import SettingsForm
-from app.admin.services import all_settings, save_settings
-from app.auth.access import roles_required
-from app.auth.models import Role, User
+from app.auth.models import User
+from app.core.access import Role, roles_required
+from app.core.settings import all_settings, save_settings
 from app.core.web import render, see_other
 from app.extensions import db
 from app.units.models import Unit, UnitGroup

@@ -1,11 +1,13 @@
+"""The audit log's page: every event, newest first, filtered by the kind of action."""
+
 from flask import Blueprint, request
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from app.audit.models import AuditEvent
-from app.auth.access import roles_required
-from app.auth.models import Role
+from app.auth.models import User
+from app.core.access import Role, roles_required
+from app.core.audit import AuditEvent
 from app.core.web import paginate, render
+from app.extensions import db
 
 bp = Blueprint("audit", __name__)
 
@@ -17,8 +19,12 @@ ACTION_PREFIXES = ("notice.", "receipt.", "user.", "auth.", "roster.", "unit.", 
 @roles_required(Role.admin)
 def index():
     action = request.args.get("action", "")
-    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))
     page = paginate(query, per_page=50)
-    return render("audit/index.html", "audit/_events.html", page=page, action=action, prefixes=ACTION_PREFIXES)
+    actor_ids = {event.actor_id for event in page.items if event.actor_id is not None}
+    actors = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all())
+    return render(
+        "audit/index.html", "audit/_events.html", page=page, actors=actors, action=action, prefixes=ACTION_PREFIXES
+    )

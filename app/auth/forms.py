@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from app.auth.models import ROLE_TITLES
+from app.core.access import ROLE_TITLES
 from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
 

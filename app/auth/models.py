@@ -1,47 +1,18 @@
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.core.access import BUREAU_ROLES, Role
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
 from app.units.models import Unit
-
-
-class Role(enum.StrEnum):
-    admin = "admin"
-    secretary = "secretary"
-    reviewer = "reviewer"
-    signer = "signer"
-    staff = "staff"
-    clerk = "clerk"
-    translator = "translator"
-
-    @property
-    def title(self) -> str:
-        return str(ROLE_TITLES[self])
-
-
-ROLE_TITLES = {
-    Role.admin: _l("Administrator"),
-    Role.secretary: _l("Secretary (drafting and issuing)"),
-    Role.reviewer: _l("Reviewer (核稿)"),
-    Role.signer: _l("Signer (签发)"),
-    Role.staff: _l("Bureau staff"),
-    Role.clerk: _l("Unit clerk (收文员)"),
-    Role.translator: _l("Translator"),
-}
-
-# Roles of people who work for the bureau itself; everyone else sees only their unit.
-BUREAU_ROLES = frozenset({Role.admin, Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.translator})
 
 
 def hash_password(password: str) -> str:

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.orm import joinedload
 
-from app.auth.access import login_required, public, roles_required
 from app.auth.forms import LoginForm, ProfileForm, UserForm
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.services import AccountError, LoginRefused, authenticate, list_users, save_user, set_locale
+from app.core.access import Role, login_required, public, roles_required
 from app.core.forms import options
 from app.core.web import render, see_other, wants_partial
 from app.extensions import db, login_manager

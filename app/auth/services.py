@@ -6,9 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.audit.models import AuditEvent
-from app.audit.services import record
 from app.auth.models import User
+from app.core.audit import AuditEvent, record
 from app.core.time import utcnow
 from app.extensions import db
 

@@ -1,8 +1,11 @@
 """The page-or-partial rule and other response helpers shared by every feature."""
 
-from flask import redirect, render_template, url_for
+import io
+
+from flask import redirect, render_template, send_file, url_for
 from flask_sqlalchemy.pagination import SelectPagination
 
+from app.core.files import FileKind, safe_download_name
 from app.extensions import db, htmx
 
 
@@ -24,6 +27,16 @@ def render(page_template: str, partial_template: str | None = None, /, **context
 def see_other(endpoint: str, **values):
     """Redirect after a successful POST (303, so the browser GETs the next page)."""
     return redirect(url_for(endpoint, **values), code=303)
+
+
+def send_download(data: bytes, name: str, kind: FileKind, *, inline: bool = False):
+    """The bytes as a download named name.<the kind's extension> (shown in the browser instead when inline)."""
+    return send_file(
+        io.BytesIO(data),
+        mimetype=kind.content_type,
+        as_attachment=not inline,
+        download_name=safe_download_name(name, kind.extension),
+    )
 
 
 class _KnownTotal(SelectPagination):

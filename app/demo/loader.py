@@ -7,8 +7,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from app.admin.services import DEFAULT_ORGAN_NAME_MN
-from app.auth.models import Role, User, hash_password
+from app.auth.models import User, hash_password
+from app.core.access import Role
+from app.core.settings import DEFAULT_ORGAN_NAME_MN
 from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.documents.services import freeze_docx

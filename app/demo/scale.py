@@ -4,7 +4,8 @@ from datetime import date
 
 from sqlalchemy import func, insert, literal, select, true
 
-from app.auth.models import Role, User, UserRole, hash_password
+from app.auth.models import User, UserRole, hash_password
+from app.core.access import Role
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db

@@ -19,6 +19,7 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from app.core.dates import cn_date
 from app.documents import layout as L
 from app.documents.ooxml import (
     child,
@@ -74,10 +75,6 @@ class GongwenData:
     # Rosters printed where the text says {{roster}} (key None) or {{roster:NAME}} (key NAME).
     rosters: dict[str | None, list[RosterLine]] = field(default_factory=dict)
     timestamp: datetime = datetime(2000, 1, 1)
-
-
-def cn_date(value: date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def text_width_chars(text: str) -> float:

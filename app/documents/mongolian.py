@@ -15,10 +15,10 @@ from datetime import date, datetime
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from app.core.dates import mn_date
 from app.documents import layout as L
 from app.documents.gongwen import _MONGOLIAN, GongwenData, Renderer, save_deterministic
 from app.documents.ooxml import set_attrs
-from app.i18n import mn_date
 from app.notices.text import paragraphs
 
 

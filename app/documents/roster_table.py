@@ -7,8 +7,9 @@ from datetime import date, datetime
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from app.core.dates import cn_date
 from app.documents import layout as L
-from app.documents.gongwen import GongwenData, Renderer, RosterLine, cn_date, save_deterministic
+from app.documents.gongwen import GongwenData, Renderer, RosterLine, save_deterministic
 from app.documents.ooxml import child, pt_to_twips, set_attrs
 
 

@@ -7,11 +7,11 @@ import threading
 from flask import current_app
 from sqlalchemy import select
 
-from app.admin.services import get_setting
+from app.core.files import DOCX, PDF, read_bytes, store_bytes
+from app.core.settings import get_setting
 from app.core.time import CHINA
 from app.documents.gongwen import GongwenData, RosterLine, render_gongwen
 from app.extensions import db
-from app.files.services import DOCX, PDF, read_bytes, store_bytes
 from app.notices.models import Notice
 from app.notices.text import roster_groups
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.auth.access import PUBLIC, audience_of
+from app.core.access import PUBLIC, audience_of
 from app.core.web import render
 from app.extensions import db, login_manager
 

@@ -2,7 +2,7 @@ from flask import Blueprint, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.auth.access import login_required, public
+from app.core.access import login_required, public
 from app.core.web import render
 from app.extensions import db
 

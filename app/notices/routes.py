@@ -1,15 +1,14 @@
-import io
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import bureau_required, login_required, roles_required
-from app.auth.models import Role
+from app.core.access import Role, bureau_required, login_required, roles_required
+from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import error_text, options
 from app.core.time import today_in_china
-from app.core.web import paginate, render, see_other
+from app.core.web import paginate, render, see_other, send_download
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
 from app.documents.services import (
     mongolian_pdf,
@@ -21,8 +20,6 @@ from app.documents.services import (
     store_pdf_after_issue,
 )
 from app.extensions import db
-from app.files.models import StoredFile
-from app.files.services import DOCX, read_bytes, safe_download_name
 from app.notices import editor
 from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm, TranslationForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
@@ -215,13 +212,8 @@ def attachment(notice_id: int, attachment_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
     found = next((a for a in notice.attachments if a.id == attachment_id), None) or abort(404)
     stored = db.session.get(StoredFile, found.file_sha256)
-    extension = found.filename.rsplit(".", 1)[-1].lower() if "." in found.filename else "bin"
-    return send_file(
-        io.BytesIO(read_bytes(found.file_sha256)),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=safe_download_name(found.title, extension),
-    )
+    kind = FileKind(stored.content_type, extension_of(found.filename))
+    return send_download(read_bytes(stored.sha256), found.title, kind)
 
 
 # The notice and its workflow
@@ -285,12 +277,7 @@ def step(notice_id: int, action: str):
 @login_required
 def document_docx(notice_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
-    return send_file(
-        io.BytesIO(notice_docx(notice)),
-        mimetype=DOCX.content_type,
-        as_attachment=True,
-        download_name=safe_download_name(notice.number or notice.title, "docx"),
-    )
+    return send_download(notice_docx(notice), notice.number or notice.title, DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/document.pdf")
@@ -301,13 +288,7 @@ def document_pdf(notice_id: int):
         pdf = notice_pdf(notice)
     except (PdfUnavailable, PdfConversionFailed) as exc:
         return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
-    inline = request.args.get("inline") == "1"
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=not inline,
-        download_name=safe_download_name(notice.number or notice.title, "pdf"),
-    )
+    return send_download(pdf, notice.number or notice.title, PDF, inline=request.args.get("inline") == "1")
 
 
 # The Mongolian version
@@ -334,12 +315,7 @@ def mongolian_docx(notice_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
     if mongolian_version(notice) is None:
         abort(404)
-    return send_file(
-        io.BytesIO(render_mongolian_docx(notice)),
-        mimetype=DOCX.content_type,
-        as_attachment=True,
-        download_name=safe_download_name(f"{notice.number or notice.title}（蒙古文）", "docx"),
-    )
+    return send_download(render_mongolian_docx(notice), f"{notice.number or notice.title}（蒙古文）", DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/mongolian.pdf")
@@ -352,12 +328,8 @@ def mongolian_document_pdf(notice_id: int):
         pdf = mongolian_pdf(notice)
     except (PdfUnavailable, PdfConversionFailed) as exc:
         return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
-    return send_file(
-        io.BytesIO(pdf),
-        mimetype="application/pdf",
-        as_attachment=request.args.get("inline") != "1",
-        download_name=safe_download_name(f"{notice.number or notice.title}（蒙古文）", "pdf"),
-    )
+    name = f"{notice.number or notice.title}（蒙古文）"
+    return send_download(pdf, name, PDF, inline=request.args.get("inline") == "1")
 
 
 # Document series (admin)

@@ -16,11 +16,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.audit.services import record
-from app.auth.models import Role, name_of
+from app.auth.models import name_of
+from app.core.access import Role
+from app.core.audit import record
+from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
 from app.core.time import CHINA, utcnow
 from app.extensions import db
-from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
 from app.notices.lint import Finding, blocking, lint
 from app.notices.models import (
     DocumentSeries,
@@ -335,7 +336,7 @@ ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
 
 def add_attachment(actor, notice: Notice, title: str, data: bytes, filename: str, max_bytes: int):
     """Store the file by its hash and list it under the draft's 附件说明."""
-    from app.files.services import FileRejected, store_upload
+    from app.core.files import FileRejected, store_upload
     from app.notices.models import NoticeAttachment
 
     if notice.status != NoticeStatus.draft:

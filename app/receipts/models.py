@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.core.reminders import ReminderFields
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
@@ -49,18 +50,13 @@ class Distribution(db.Model):
         return f"<Distribution notice={self.notice_id} unit={self.unit_id}>"
 
 
-class Reminder(db.Model):
+class Reminder(ReminderFields, db.Model):
     """A reminder (催办) sent to a unit that has not acknowledged a notice."""
 
     __tablename__ = "reminders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id", ondelete="CASCADE"), index=True)
-    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    message: Mapped[str] = mapped_column(Text, default="", server_default="")
-    emailed_to: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    email_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     distribution: Mapped[Distribution] = relationship(back_populates="reminders")
     sent_by: Mapped[User] = relationship()

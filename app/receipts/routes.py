@@ -1,16 +1,14 @@
-import io
-
-from flask import Blueprint, abort, current_app, flash, request, send_file
+from flask import Blueprint, abort, current_app, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import bureau_required, login_required, roles_required
-from app.auth.models import Role
+from app.core.access import Role, bureau_required, login_required, roles_required
+from app.core.files import XLSX
 from app.core.forms import error_text
-from app.core.web import paginate, render, see_other, wants_partial
+from app.core.mail import MailSettings
+from app.core.web import paginate, render, see_other, send_download, wants_partial
 from app.database import writes_briefly
 from app.extensions import db
-from app.files.services import XLSX, safe_download_name
 from app.notices.models import Notice
 from app.receipts.forms import ReceiptForm, ReminderForm
 from app.receipts.services import (
@@ -109,10 +107,7 @@ def overview(notice_id: int):
 @bureau_required
 def overview_export(notice_id: int):
     notice = db.session.get(Notice, notice_id) or abort(404)
-    name = safe_download_name(f"{notice.number or notice.id} 签收情况", "xlsx")
-    return send_file(
-        io.BytesIO(overview_xlsx(notice)), mimetype=XLSX.content_type, as_attachment=True, download_name=name
-    )
+    return send_download(overview_xlsx(notice), f"{notice.number or notice.id} 签收情况", XLSX)
 
 
 @bp.post("/notices/<int:notice_id>/reminders")
@@ -122,11 +117,7 @@ def send_reminders(notice_id: int):
     form = ReminderForm()
     chosen = form.unit_ids.data if request.form.get("scope") == "chosen" else None
     if form.validate():
-        mail = {
-            "server": current_app.config["MAIL_SERVER"],
-            "port": current_app.config["MAIL_PORT"],
-            "sender": current_app.config["MAIL_SENDER"],
-        }
+        mail = MailSettings.from_config(current_app.config)
         try:
             sent = remind(current_user, notice, chosen, form.message.data or "", mail=mail)
         except ReceiptError as exc:

@@ -14,9 +14,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.audit.services import record
 from app.auth.models import name_of
+from app.core.audit import record
+from app.core.dates import cn_date
+from app.core.mail import MailSettings
+from app.core.reminders import email_reminders
 from app.core.time import CHINA, utcnow
+from app.core.xlsx import Column, xlsx_table
 from app.database import write_transaction
 from app.extensions import db
 from app.notices.models import Notice, NoticeStatus
@@ -310,13 +314,12 @@ def receipt_overview(notice: Notice, *, pending_only: bool = False) -> ReceiptOv
 # Reminders (催办)
 
 
-def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, mail: dict) -> list[Reminder]:
+def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, mail: MailSettings) -> list[Reminder]:
     """Remind the units that have not acknowledged (all of them, or the chosen ones).
 
     Each gets a message in its inbox, and an email when the unit has an address.
     Units that have acknowledged in the meantime are left alone.
     """
-    from app.receipts.mail import send_batch
 
     if not notice.is_issued:
         raise ReceiptError(_("Only an issued notice can be chased."))
@@ -352,15 +355,13 @@ def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, m
         reminders.append(reminder)
     record(actor, "receipt.remind", notice, units=[d.unit_id for d in distributions])
     db.session.commit()
-    # Emails go out after the reminders are saved: a slow or failing mail server loses nothing.
     subject = _("Reminder: please acknowledge %(number)s", number=notice.number)
-    outgoing = [(r.emailed_to, subject, f"{r.distribution.unit.name}：\n\n{text}\n") for r in reminders if r.emailed_to]
-    errors = send_batch(mail["server"], mail["port"], mail["sender"], outgoing)
-    if errors:
-        for reminder in reminders:
-            if reminder.emailed_to in errors:
-                reminder.email_error = errors[reminder.emailed_to][:1000]
-        db.session.commit()
+    email_reminders(
+        reminders,
+        subject=lambda _reminder: subject,
+        body=lambda reminder: f"{reminder.distribution.unit.name}：\n\n{text}\n",
+        mail=mail,
+    )
     return reminders
 
 
@@ -381,61 +382,39 @@ def reminders_of(notice: Notice) -> list[Reminder]:
 
 def overview_xlsx(notice: Notice) -> bytes:
     """The receipt table as a spreadsheet: one row per unit, grouped as on the page."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    from app.i18n import cn_date
-
     overview = receipt_overview(notice)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Receipts")
-    sheet.append([f"{notice.number} {notice.title}"])
-    sheet["A1"].font = Font(bold=True)
-    headers = [
-        _("Group"),
-        _("Unit"),
-        _("Kind"),
-        _("Opened"),
-        _("Opened by"),
-        _("Acknowledged"),
-        _("Acknowledged by"),
-        _("Reminders"),
-        _("Reply: participants"),
-        _("Reply: phone"),
-        _("Reply"),
-    ]
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
 
     def when(value):
         return f"{cn_date(value)} {value.astimezone(CHINA):%H:%M}" if value else ""
 
-    for group in overview.groups:
-        for row in group.rows:
-            d = row.distribution
-            sheet.append(
-                [
-                    group.title,
-                    row.unit.name,
-                    row.unit.kind_title,
-                    when(d.first_opened_at),
-                    d.first_opened_by.display_name if d.first_opened_by else "",
-                    when(d.acknowledged_at),
-                    d.acknowledged_by.display_name if d.acknowledged_by else "",
-                    d.reminders_sent,
-                    d.reply_participants,
-                    d.reply_phone,
-                    d.reply_text,
-                ]
-            )
-    for column, width in zip("ABCDEFGHIJK", (18, 26, 12, 18, 12, 18, 12, 8, 24, 14, 30), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            group.title,
+            row.unit.name,
+            row.unit.kind_title,
+            when(row.distribution.first_opened_at),
+            row.distribution.first_opened_by.display_name if row.distribution.first_opened_by else "",
+            when(row.distribution.acknowledged_at),
+            row.distribution.acknowledged_by.display_name if row.distribution.acknowledged_by else "",
+            row.distribution.reminders_sent,
+            row.distribution.reply_participants,
+            row.distribution.reply_phone,
+            row.distribution.reply_text,
+        ]
+        for group in overview.groups
+        for row in group.rows
+    )
+    columns = [
+        Column(_("Group"), 18),
+        Column(_("Unit"), 26),
+        Column(_("Kind"), 12),
+        Column(_("Opened"), 18),
+        Column(_("Opened by"), 12),
+        Column(_("Acknowledged"), 18),
+        Column(_("Acknowledged by"), 12),
+        Column(_("Reminders"), 8),
+        Column(_("Reply: participants"), 24),
+        Column(_("Reply: phone"), 14),
+        Column(_("Reply"), 30),
+    ]
+    return xlsx_table(sheet=_("Receipts"), title=f"{notice.number} {notice.title}", columns=columns, rows=rows)

@@ -1,17 +1,15 @@
-import io
 from datetime import date
 
-from flask import Blueprint, abort, flash, request, send_file
+from flask import Blueprint, abort, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import bureau_required, roles_required
-from app.auth.models import Role
+from app.core.access import Role, bureau_required, roles_required
+from app.core.files import DOCX, XLSX
 from app.core.forms import options
 from app.core.time import today_in_china
-from app.core.web import render, see_other, wants_partial
+from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
-from app.files.services import DOCX, XLSX, safe_download_name
 from app.rosters.forms import AdjustmentForm, LeaveForm, MemberForm, ReplaceForm
 from app.rosters.models import LeadingGroup
 from app.rosters.services import (
@@ -210,21 +208,11 @@ def adjustment(group_id: int):
 @bureau_required
 def export_docx(group_id: int):
     group, on = _group(group_id), _on()
-    return send_file(
-        io.BytesIO(roster_docx(group, on)),
-        mimetype=DOCX.content_type,
-        as_attachment=True,
-        download_name=safe_download_name(f"{group.name}成员名单", "docx"),
-    )
+    return send_download(roster_docx(group, on), f"{group.name}成员名单", DOCX)
 
 
 @bp.get("/rosters/<int:group_id>/roster.xlsx")
 @bureau_required
 def export_xlsx(group_id: int):
     group, on = _group(group_id), _on()
-    return send_file(
-        io.BytesIO(roster_xlsx(group, on)),
-        mimetype=XLSX.content_type,
-        as_attachment=True,
-        download_name=safe_download_name(f"{group.name}成员名单", "xlsx"),
-    )
+    return send_download(roster_xlsx(group, on), f"{group.name}成员名单", XLSX)

@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from app.audit.services import record
+from app.core.audit import record
+from app.core.dates import cn_date
+from app.core.xlsx import Column, xlsx_table
 from app.extensions import db
 from app.rosters.models import MEMBER_ROLES, LeadingGroup, Membership
 
@@ -285,31 +287,22 @@ def roster_docx(group: LeadingGroup, on: date) -> bytes:
 
 
 def roster_xlsx(group: LeadingGroup, on: date) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "成员名单"
-    sheet.append([f"{group.name}成员名单（{on.year}年{on.month}月{on.day}日）"])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(["职务", "姓名", "单位及职务", "所在单位", "起始日期"])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for member in roster_on(group, on):
-        sheet.append(
-            [
-                member.role,
-                member.person_name or member.description or "",
-                member.title or "",
-                member.unit.name if member.unit else "",
-                member.valid_from.isoformat(),
-            ]
-        )
-    for column, width in zip("ABCDE", (10, 14, 36, 22, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    rows = (
+        [
+            member.role,
+            member.person_name or member.description or "",
+            member.title or "",
+            member.unit.name if member.unit else "",
+            member.valid_from.isoformat(),
+        ]
+        for member in roster_on(group, on)
+    )
+    columns = [
+        Column(_("Role"), 10),
+        Column(_("Name"), 14),
+        Column(_("Post (职务)"), 36, wrap=True),
+        Column(_("Unit"), 22),
+        Column(_("From (date)"), 12),
+    ]
+    title = _("%(group)s: members on %(date)s", group=group.name, date=cn_date(on))
+    return xlsx_table(sheet=_("Members"), title=title, columns=columns, rows=rows)

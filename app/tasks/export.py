@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
 from flask_babel import gettext as _
 
+from app.core.dates import cn_date
+from app.core.xlsx import Column, xlsx_table
 from app.documents.tasks_table import TaskTableData, TaskTableRow, render_task_table
-from app.i18n import cn_date
 from app.notices.models import Notice
 from app.tasks.models import AssignmentRole, ProgressState
 from app.tasks.services import TreeRow, Urgency, task_tree
@@ -66,68 +66,49 @@ def tasks_docx(notice: Notice) -> bytes:
 
 def tasks_xlsx(notice: Notice) -> bytes:
     """Every task of the notice, one row each, in tree order, with its units, dates and progress."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     tree = task_tree(notice)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Tasks")
-    sheet.append([f"{notice.number or ''} {table_title(notice)}".strip()])
-    sheet["A1"].font = Font(bold=True)
-    headers = [
-        _("Task number"),
-        _("Under"),
-        _("Task"),
-        _("What is to be done"),
-        _("Lead unit (牵头)"),
-        _("Cooperating units (配合)"),
-        _("Deadline (完成时限)"),
-        _("Milestones"),
-        _("Units done"),
-        _("Units assigned"),
-        _("Progress by unit"),
-        _("Supervision"),
-    ]
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     by_id = {r.task.id: r.task for r in tree}
     flags = {Urgency.overdue: _("Overdue"), Urgency.due_soon: _("Due within 7 days"), Urgency.done: _("Done")}
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    for number, row in enumerate(tree, start=3):
-        task = row.task
-        parent = by_id.get(task.parent_id)
-        states = "；".join(
+
+    def progress_by_unit(task) -> str:
+        assignments = sorted(task.assignments, key=lambda a: (a.role != AssignmentRole.lead, a.unit.sort_order))
+        return "；".join(
             f"{a.unit.display_name}"
             f"{'（' + str(AssignmentRole(a.role).title) + '）' if a.role == AssignmentRole.lead else ''}"
             f"：{ProgressState(a.state).title}"
-            for a in sorted(task.assignments, key=lambda a: (a.role != AssignmentRole.lead, a.unit.sort_order))
+            for a in assignments
         )
-        sheet.append(
-            [
-                task.code,
-                parent.code if parent else "",
-                task.title,
-                task.description or "",
-                task.lead_unit.name if task.lead_unit else "",
-                _units(u.name for u in task.cooperating_units),
-                task.due_on,
-                "\n".join(_milestone_lines(row)),
-                row.done,
-                row.total,
-                states,
-                flags.get(row.deadline.urgency, ""),
-            ]
-        )
-        # (sheet.max_row would scan every row each time.)
-        sheet.cell(row=number, column=7).number_format = "yyyy-mm-dd"
-        for column in (3, 4, 6, 8, 11):
-            sheet.cell(row=number, column=column).alignment = wrapped
-    for column, width in zip("ABCDEFGHIJKL", (10, 8, 30, 60, 22, 30, 12, 24, 8, 8, 40, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+    rows = (
+        [
+            row.task.code,
+            by_id[row.task.parent_id].code if row.task.parent_id in by_id else "",
+            row.task.title,
+            row.task.description or "",
+            row.task.lead_unit.name if row.task.lead_unit else "",
+            _units(u.name for u in row.task.cooperating_units),
+            row.task.due_on,
+            "\n".join(_milestone_lines(row)),
+            row.done,
+            row.total,
+            progress_by_unit(row.task),
+            flags.get(row.deadline.urgency, ""),
+        ]
+        for row in tree
+    )
+    columns = [
+        Column(_("Task number"), 10),
+        Column(_("Under"), 8),
+        Column(_("Task"), 30, wrap=True),
+        Column(_("What is to be done"), 60, wrap=True),
+        Column(_("Lead unit (牵头)"), 22),
+        Column(_("Cooperating units (配合)"), 30, wrap=True),
+        Column(_("Deadline (完成时限)"), 12, number_format="yyyy-mm-dd"),
+        Column(_("Milestones"), 24, wrap=True),
+        Column(_("Units done"), 8),
+        Column(_("Units assigned"), 8),
+        Column(_("Progress by unit"), 40, wrap=True),
+        Column(_("Supervision"), 12),
+    ]
+    title = f"{notice.number or ''} {table_title(notice)}".strip()
+    return xlsx_table(sheet=_("Tasks"), title=title, columns=columns, rows=rows)

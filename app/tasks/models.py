@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
+from app.core.reminders import ReminderFields
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
@@ -193,18 +194,13 @@ class ProgressReport(db.Model):
         return ReviewState(self.review_state).title
 
 
-class TaskReminder(db.Model):
+class TaskReminder(ReminderFields, db.Model):
     """A reminder (督办) sent to a unit about a task it has not finished: in its task list, and by email."""
 
     __tablename__ = "task_reminders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
-    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    message: Mapped[str] = mapped_column(Text, default="", server_default="")
-    emailed_to: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    email_error: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     assignment: Mapped[Assignment] = relationship(back_populates="reminders")
     sent_by: Mapped[User] = relationship()

@@ -1,20 +1,17 @@
 """Pages of 任务分解 and 督办: a notice's task tree, a task, a unit's tasks and reports, the bureau's review,
 reminders, the dashboard and the exports."""
 
-import io
-
-from flask import Blueprint, abort, current_app, flash, request, send_file
+from flask import Blueprint, abort, current_app, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import bureau_required, login_required, roles_required
-from app.auth.models import Role
 from app.core import time as clock
+from app.core.access import Role, bureau_required, login_required, roles_required
+from app.core.files import DOCX, XLSX, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import options
-from app.core.web import render, see_other, wants_partial
+from app.core.mail import MailSettings
+from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
-from app.files.models import StoredFile
-from app.files.services import DOCX, XLSX, read_bytes, safe_download_name
 from app.notices.models import Notice
 from app.tasks.export import tasks_docx, tasks_xlsx
 from app.tasks.forms import ReportForm, ReviewForm, TaskForm, TaskReminderForm
@@ -77,14 +74,6 @@ def tasks_can_manage() -> bool:
 @bp.app_template_global()
 def progress_title(state: str) -> str:
     return ProgressState(state).title
-
-
-def _mail_settings() -> dict:
-    return {
-        "server": current_app.config["MAIL_SERVER"],
-        "port": current_app.config["MAIL_PORT"],
-        "sender": current_app.config["MAIL_SENDER"],
-    }
 
 
 def _errors(form) -> str:
@@ -377,13 +366,7 @@ def report_file(report_id: int, index: int):
     entry = found.files[index]
     stored = db.session.get(StoredFile, entry["sha256"]) or abort(404)
     name = entry.get("filename") or "file"
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
-    return send_file(
-        io.BytesIO(read_bytes(stored.sha256)),
-        mimetype=stored.content_type,
-        as_attachment=True,
-        download_name=safe_download_name(name, extension),
-    )
+    return send_download(read_bytes(stored.sha256), name, FileKind(stored.content_type, extension_of(name)))
 
 
 # Reminders (督办)
@@ -391,7 +374,7 @@ def report_file(report_id: int, index: int):
 
 def _remind(assignment_ids: list[int], message: str) -> None:
     try:
-        sent = send_reminders(current_user, assignment_ids, message, mail=_mail_settings())
+        sent = send_reminders(current_user, assignment_ids, message, mail=MailSettings.from_config(current_app.config))
     except TaskError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -470,13 +453,11 @@ def dashboard():
 @bureau_required
 def export_docx(notice_id: int):
     notice = db.session.get(Notice, notice_id) or abort(404)
-    name = safe_download_name(f"{notice.number or notice.id} 任务分解表", "docx")
-    return send_file(io.BytesIO(tasks_docx(notice)), mimetype=DOCX.content_type, as_attachment=True, download_name=name)
+    return send_download(tasks_docx(notice), f"{notice.number or notice.id} 任务分解表", DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/tasks.xlsx")
 @bureau_required
 def export_xlsx(notice_id: int):
     notice = db.session.get(Notice, notice_id) or abort(404)
-    name = safe_download_name(f"{notice.number or notice.id} 任务分解表", "xlsx")
-    return send_file(io.BytesIO(tasks_xlsx(notice)), mimetype=XLSX.content_type, as_attachment=True, download_name=name)
+    return send_download(tasks_xlsx(notice), f"{notice.number or notice.id} 任务分解表", XLSX)

@@ -17,11 +17,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.audit.services import record
 from app.auth.models import name_of
 from app.core import time as clock
+from app.core.audit import record
+from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
+from app.core.mail import MailSettings
+from app.core.reminders import email_reminders
 from app.extensions import db
-from app.files.services import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
 from app.notices.models import Notice, NoticeStatus
 from app.tasks.models import (
     Assignment,
@@ -722,7 +724,7 @@ def review_report(actor, report: ProgressReport, decision: str, comment: str) ->
 
 
 def default_reminder_text(task: Task, deadline: Deadline) -> str:
-    from app.i18n import cn_date
+    from app.core.dates import cn_date
 
     if deadline.urgency == Urgency.overdue and deadline.due:
         return _(
@@ -741,11 +743,10 @@ def default_reminder_text(task: Task, deadline: Deadline) -> str:
     return _("Please report your progress on task %(code)s 《%(title)s》.", code=task.code, title=task.title)
 
 
-def send_reminders(actor, assignment_ids: list[int], message: str, *, mail: dict) -> list[TaskReminder]:
+def send_reminders(actor, assignment_ids: list[int], message: str, *, mail: MailSettings) -> list[TaskReminder]:
     """Remind the units of these assignments, leaving out what is done: in their task list, and by email when
     the unit has an address. The reminders are saved before any email goes out; commits.
     """
-    from app.receipts.mail import send_batch
 
     if not assignment_ids:
         raise TaskError(_("Choose the units to remind."))
@@ -775,21 +776,12 @@ def send_reminders(actor, assignment_ids: list[int], message: str, *, mail: dict
         reminders.append(reminder)
     record(actor, "task.remind", None, object_type="Assignment", assignments=[a.id for a in assignments])
     db.session.commit()
-    outgoing = [
-        (
-            r.emailed_to,
-            _("Reminder: task %(code)s", code=r.assignment.task.code),
-            f"{r.assignment.unit.name}：\n\n{r.message}\n",
-        )
-        for r in reminders
-        if r.emailed_to
-    ]
-    errors = send_batch(mail["server"], mail["port"], mail["sender"], outgoing)
-    if errors:
-        for reminder in reminders:
-            if reminder.emailed_to in errors:
-                reminder.email_error = errors[reminder.emailed_to][:1000]
-        db.session.commit()
+    email_reminders(
+        reminders,
+        subject=lambda reminder: _("Reminder: task %(code)s", code=reminder.assignment.task.code),
+        body=lambda reminder: f"{reminder.assignment.unit.name}：\n\n{reminder.message}\n",
+        mail=mail,
+    )
     return reminders
 
 

@@ -2,8 +2,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.access import login_required, roles_required
-from app.auth.models import Role
+from app.core.access import Role, login_required, roles_required
 from app.core.forms import options
 from app.core.web import render, see_other, wants_partial
 from app.extensions import db

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.audit.services import record
+from app.core.audit import record
 from app.extensions import db
 from app.units.models import Unit, UnitGroup
 

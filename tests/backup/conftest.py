@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import stamp
 
+from app.core.files import PNG, store_bytes
 from app.extensions import db
-from app.files.services import PNG, store_bytes
 from tests.helpers.databases import PG_SCHEMA, PG_URL, schema_url
 
 

@@ -89,7 +89,7 @@ def test_header_mark_mongolian_line_number_and_red_rule(seed_docx):
     assert mark_rpr.find(qn("w:color")).get(qn("w:val")) == "FF0000"
     assert mark.alignment is None or mark.paragraph_format.alignment == 1  # centred by its style
     # The Mongolian name, exactly as the setting holds it, red, in a Mongolian font in all four slots.
-    from app.admin.services import DEFAULT_ORGAN_NAME_MN
+    from app.core.settings import DEFAULT_ORGAN_NAME_MN
 
     assert mongolian.text == DEFAULT_ORGAN_NAME_MN
     run = mongolian.runs[0]._r
@@ -109,7 +109,7 @@ def test_header_mark_mongolian_line_number_and_red_rule(seed_docx):
 
 
 def test_the_header_order_follows_the_setting(demo):
-    from app.admin.services import save_settings
+    from app.core.settings import save_settings
 
     with demo.app_context():
         save_settings(None, {"header_order": "mn_first"})
@@ -316,7 +316,7 @@ def test_rendering_twice_gives_the_same_bytes(demo):
 
 
 def test_an_issued_notices_bytes_never_change(login, client, demo):
-    from app.admin.services import save_settings
+    from app.core.settings import save_settings
 
     login("secretary")
     first = client.get("/notices/1/document.docx")

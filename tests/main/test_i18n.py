@@ -5,8 +5,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.core.dates import cn_date, mn_date
 from app.extensions import db
-from app.i18n import cn_date, mn_date
 
 
 def test_accept_language_decides_when_nothing_is_saved(client):

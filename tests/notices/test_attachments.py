@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.core.files import StoredFile
 from app.extensions import db
-from app.files.models import StoredFile
 from app.notices.models import Notice, NoticeAttachment
 from tests.helpers.notices import notice_id_from, seed_form
 

@@ -128,7 +128,7 @@ def test_a_second_press_changes_nothing_and_shows_the_existing_receipt(bureau_lo
     second = _distribution(app, notice_id, "no1_middle")
     assert second.acknowledged_at == first.acknowledged_at
     with app.app_context():
-        from app.audit.models import AuditEvent
+        from app.core.audit import AuditEvent
 
         assert (
             db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "receipt.acknowledge")) == 1
@@ -138,8 +138,8 @@ def test_a_second_press_changes_nothing_and_shows_the_existing_receipt(bureau_lo
 def test_a_colleague_a_moment_faster_makes_the_receipt_and_the_later_press_shows_theirs(bureau_login, client, app):
     """Both saw the notice not yet acknowledged; the colleague's receipt is committed first, so the later press
     writes nothing and shows the colleague's name."""
-    from app.audit.models import AuditEvent
     from app.auth.models import User
+    from app.core.audit import AuditEvent
     from app.receipts.services import acknowledge, own_distribution
 
     notice_id = issue_through_the_pages(client, app, bureau_login)

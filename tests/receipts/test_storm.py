@@ -19,8 +19,8 @@ from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
-from app.audit.models import AuditEvent
 from app.auth.models import User
+from app.core.audit import AuditEvent
 from app.demo.loader import load_bureau
 from app.demo.scale import add_notices, add_units
 from app.extensions import db

@@ -5,8 +5,7 @@ The routes come from the URL map, so a route added tomorrow is in this test tomo
 
 import pytest
 
-from app.auth.access import ANY_USER, PUBLIC, audience_of
-from app.auth.models import Role
+from app.core.access import ANY_USER, PUBLIC, Role, audience_of
 from tests.helpers.routes import ACCOUNTS, ROLES, every_route
 
 

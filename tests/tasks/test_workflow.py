@@ -317,7 +317,7 @@ def test_only_staff_and_secretaries_make_tasks(login, client, app):
 
 
 def test_every_tasks_route_declares_who_may_use_it(app):
-    from app.auth.access import audience_of
+    from app.core.access import audience_of
 
     with app.test_request_context():
         rules = [r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("tasks.")]

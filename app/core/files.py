@@ -1,21 +1,41 @@
-"""Store files by the SHA-256 of their bytes, outside static/, and check what they are.
+"""Stored files: uploads and rendered documents, kept under FILES_DIR by the SHA-256 of their bytes, outside static/.
 
 A file's type is decided by its content, never by its name or the browser's word.
 """
+
+from __future__ import annotations
 
 import hashlib
 import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.time import utcnow
+from app.core.types import UTCDateTime
 from app.extensions import db
-from app.files.models import StoredFile
+
+
+class StoredFile(db.Model):
+    """The bytes of a file, once, named by their SHA-256; names live where it is used."""
+
+    __tablename__ = "stored_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<StoredFile {self.sha256[:12]} {self.size}>"
 
 
 class FileRejected(ValueError):
@@ -101,6 +121,11 @@ def store_upload(data: bytes, *, allowed: tuple[FileKind, ...], max_bytes: int) 
 
 def read_bytes(sha256: str) -> bytes:
     return _path_for(sha256).read_bytes()
+
+
+def extension_of(filename: str) -> str:
+    """The extension a file was uploaded with, lower case ("bin" when it had none)."""
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
 
 
 def safe_download_name(name: str, extension: str) -> str:

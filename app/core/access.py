@@ -1,4 +1,4 @@
-"""One mechanism for who may call which route.
+"""Who may call which route: the roles people hold, and one mechanism that every route declares its audience to.
 
 Every view declares its audience with one of the decorators below; a
 ``before_request`` hook enforces it. A view that declares nothing is refused for
@@ -7,11 +7,41 @@ unprotected. Object-level rules (a clerk sees only its own unit's rows) live in 
 services' queries, which take the user as an argument.
 """
 
+import enum
+
 from flask import abort, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.auth.models import BUREAU_ROLES, Role
 from app.extensions import login_manager
+
+
+class Role(enum.StrEnum):
+    admin = "admin"
+    secretary = "secretary"
+    reviewer = "reviewer"
+    signer = "signer"
+    staff = "staff"
+    clerk = "clerk"
+    translator = "translator"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.admin: _l("Administrator"),
+    Role.secretary: _l("Secretary (drafting and issuing)"),
+    Role.reviewer: _l("Reviewer (核稿)"),
+    Role.signer: _l("Signer (签发)"),
+    Role.staff: _l("Bureau staff"),
+    Role.clerk: _l("Unit clerk (收文员)"),
+    Role.translator: _l("Translator"),
+}
+
+# Roles of people who work for the bureau itself; everyone else sees only their unit.
+BUREAU_ROLES = frozenset({Role.admin, Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.translator})
 
 PUBLIC = "public"
 ANY_USER = "any_user"

@@ -1,10 +1,33 @@
-"""Site settings an admin confirms, with their defaults."""
+"""Site settings an admin confirms (the organ's Mongolian name, the header's order), with their defaults.
 
-from sqlalchemy import select
+A key-value table read by the code that needs a setting; the page that edits them is app/admin.
+"""
 
-from app.admin.models import Setting
-from app.audit.services import record
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.audit import record
+from app.core.time import utcnow
+from app.core.types import UTCDateTime
 from app.extensions import db
+
+
+class Setting(db.Model):
+    """A site setting an admin confirms (the organ's Mongolian name, header order)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Setting {self.key}>"
+
 
 # The bureau's seal is the authority for the Mongolian spelling, so it is a setting
 # an admin confirms, never code. This composed form (U+202F before the suffixes
