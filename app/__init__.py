@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     _import_models()
+    _connect_features()
     _register_blueprints(app)
     _register_hooks(app)
     register_error_handlers(app)
@@ -69,6 +70,13 @@ def _import_models() -> None:
     from app.rosters import models as _rosters  # noqa: F401
     from app.tasks import models as _tasks  # noqa: F401
     from app.units import models as _units  # noqa: F401
+
+
+def _connect_features() -> None:
+    """The features' receivers of the notices' signals (app/notices/signals.py); connecting twice changes nothing."""
+    from app.receipts import listeners as _receipts  # noqa: F401
+    from app.rosters import listeners as _rosters  # noqa: F401
+    from app.tasks import listeners as _tasks  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

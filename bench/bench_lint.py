@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("APP_ENV", "testing")
 
 from app.demo.seed_data import MEASURES_BODY  # noqa: E402
-from app.notices.lint import lint  # noqa: E402
+from app.documents.lint import lint  # noqa: E402
 
 
 def measure(label: str, body: str, rounds: int = 200) -> None:

@@ -12,8 +12,8 @@ from app.core.access import Role
 from app.core.settings import DEFAULT_ORGAN_NAME_MN
 from app.core.time import CHINA
 from app.demo import seed_data as seed
-from app.documents.services import freeze_docx
 from app.extensions import db
+from app.notices.documents import freeze_docx
 from app.notices.models import (
     DocumentSeries,
     Notice,

@@ -8,7 +8,6 @@ entry dates, so an issued notice's SHA-256 means something.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,15 +31,10 @@ from app.documents.ooxml import (
     set_lang,
     set_size,
 )
-from app.notices.text import paragraphs
+from app.documents.scripts import is_mongolian, script_runs
+from app.documents.text import paragraphs
 
 TEMPLATE = Path(__file__).resolve().parent.parent.parent / "docx_templates" / "gongwen.docx"
-
-# Traditional Mongolian letters, their format controls (FVS U+180B–U+180F, MVS) and the narrow
-# no-break space that binds case suffixes: all of it must be set in the Mongolian font.
-_MONGOLIAN = re.compile(
-    "[\u1800-\u18af\u202f\U00011660-\U0001167f]+(?:[ \u00a0]+[\u1800-\u18af\u202f\U00011660-\U0001167f]+)*"
-)
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ class GongwenData:
 
 def text_width_chars(text: str) -> float:
     """Width in 3号 characters: ASCII letters, digits and marks are half width."""
-    return sum(0.5 if ord(ch) < 0x2E80 and not _MONGOLIAN.match(ch) else 1 for ch in text)
+    return sum(0.5 if ord(ch) < 0x2E80 and not is_mongolian(ch) else 1 for ch in text)
 
 
 # Titles: broken into lines by meaning, as a trapezoid or diamond.
@@ -158,7 +152,7 @@ def title_lines(title: str, per_line: int = TITLE_CHARS_PER_LINE) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _template() -> tuple[bytes, dict[str, str]]:
+def base_file() -> tuple[bytes, dict[str, str]]:
     """The base file's bytes and its style ids by style name, read once per process.
 
     python-docx finds a style by name with a scan of every style in the file for each
@@ -172,7 +166,7 @@ def _template() -> tuple[bytes, dict[str, str]]:
 class Renderer:
     def __init__(self, data: GongwenData):
         self.data = data
-        template, self.style_ids = _template()
+        template, self.style_ids = base_file()
         self.document = Document(io.BytesIO(template))
 
     # Building blocks
@@ -195,14 +189,11 @@ class Renderer:
 
     def add_text(self, paragraph, text: str, *, bold: bool = False, font: str | None = None):
         """Runs for the text, split by script so Mongolian is set in the Mongolian font."""
-        position = 0
-        for match in _MONGOLIAN.finditer(text):
-            if match.start() > position:
-                self.run(paragraph, text[position : match.start()], bold=bold, font=font)
-            self.run(paragraph, match.group(), bold=bold, font=L.MONGOLIAN, mongolian=True)
-            position = match.end()
-        if position < len(text):
-            self.run(paragraph, text[position:], bold=bold, font=font)
+        for piece, mongolian in script_runs(text):
+            if mongolian:
+                self.run(paragraph, piece, bold=bold, font=L.MONGOLIAN, mongolian=True)
+            else:
+                self.run(paragraph, piece, bold=bold, font=font)
 
     def run(self, paragraph, text: str, *, bold=False, font=None, mongolian=False):
         run = paragraph.add_run(text)

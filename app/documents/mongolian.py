@@ -17,9 +17,10 @@ from docx.oxml.ns import qn
 
 from app.core.dates import mn_date
 from app.documents import layout as L
-from app.documents.gongwen import _MONGOLIAN, GongwenData, Renderer, save_deterministic
+from app.documents.gongwen import GongwenData, Renderer, save_deterministic
 from app.documents.ooxml import set_attrs
-from app.notices.text import paragraphs
+from app.documents.scripts import script_runs
+from app.documents.text import paragraphs
 
 
 @dataclass
@@ -59,14 +60,11 @@ class MongolianRenderer(Renderer):
         The Mongolian styles put the Mongolian font in every slot, so a Chinese or digit run that
         names nothing would be drawn from fallback — and misplaced in vertical layout.
         """
-        position = 0
-        for match in _MONGOLIAN.finditer(text):
-            if match.start() > position:
-                self.run(paragraph, text[position : match.start()], bold=bold, font=L.FANGSONG)
-            self.run(paragraph, match.group(), bold=bold, font=L.MONGOLIAN, mongolian=True)
-            position = match.end()
-        if position < len(text):
-            self.run(paragraph, text[position:], bold=bold, font=L.FANGSONG)
+        for piece, mongolian in script_runs(text):
+            if mongolian:
+                self.run(paragraph, piece, bold=bold, font=L.MONGOLIAN, mongolian=True)
+            else:
+                self.run(paragraph, piece, bold=bold, font=L.FANGSONG)
 
     def header(self):
         """The same header as the Chinese version; the red rule stands right of the number's column."""

@@ -33,8 +33,9 @@ from docx.oxml.table import CT_Tc
 from docx.table import _Cell
 
 from app.documents import layout as L
-from app.documents.gongwen import _MONGOLIAN, _template, save_deterministic, title_lines
+from app.documents.gongwen import base_file, save_deterministic, title_lines
 from app.documents.ooxml import child, mm_to_twips, pt_to_twips, set_attrs, set_bold, set_fonts, set_lang, set_size
+from app.documents.scripts import script_runs
 
 # The landscape page: the portrait page and its text block, turned.
 LANDSCAPE_WIDTH_MM, LANDSCAPE_HEIGHT_MM = L.PAGE_HEIGHT_MM, L.PAGE_WIDTH_MM  # 297 × 210
@@ -90,7 +91,7 @@ class TaskTableData:
 class TaskTableRenderer:
     def __init__(self, data: TaskTableData):
         self.data = data
-        template, self.style_ids = _template()
+        template, self.style_ids = base_file()
         self.document = Document(io.BytesIO(template))
 
     # Page
@@ -141,16 +142,7 @@ class TaskTableRenderer:
 
     def add_text(self, paragraph, text: str, *, bold: bool = False, font: str | None = None, size: float | None = None):
         """Runs for the text, Mongolian (a unit's Mongolian name) in the Mongolian font."""
-        position = 0
-        pieces = []
-        for match in _MONGOLIAN.finditer(text):
-            if match.start() > position:
-                pieces.append((text[position : match.start()], False))
-            pieces.append((match.group(), True))
-            position = match.end()
-        if position < len(text):
-            pieces.append((text[position:], False))
-        for piece, mongolian in pieces:
+        for piece, mongolian in script_runs(text):
             run = paragraph.add_run(piece)
             rpr = run._r.get_or_add_rPr()
             if mongolian:

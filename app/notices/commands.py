@@ -47,13 +47,7 @@ def find_by_number(number: str) -> Notice | None:
 def export_command(number: str, fmt: str, language: str, output: Path):
     """Write an issued notice as .docx or PDF (the bytes frozen at issue)."""
     from app.documents.pdf import PdfConversionFailed, PdfUnavailable
-    from app.documents.services import (
-        mongolian_pdf,
-        mongolian_version,
-        notice_docx,
-        notice_pdf,
-        render_mongolian_docx,
-    )
+    from app.notices.documents import mongolian_pdf, mongolian_version, notice_docx, notice_pdf, render_mongolian_docx
 
     notice = find_by_number(number)
     if notice is None:

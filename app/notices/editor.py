@@ -18,10 +18,10 @@ from sqlalchemy import select
 from app.core.forms import options
 from app.core.time import CHINA
 from app.core.web import render
+from app.documents.docx_import import DocxImportError, import_docx
+from app.documents.lint import Finding, apply_fix, lint
 from app.extensions import db
-from app.notices.docx_import import DocxImportError, import_docx
 from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
-from app.notices.lint import Finding, apply_fix, lint
 from app.notices.models import Notice
 from app.notices.services import addressee_line, lint_fields, list_series, picks_from
 from app.units.models import Unit, UnitGroup

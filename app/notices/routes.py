@@ -1,4 +1,3 @@
-
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +9,10 @@ from app.core.forms import error_text, options
 from app.core.time import today_in_china
 from app.core.web import paginate, render, see_other, send_download
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
-from app.documents.services import (
+from app.documents.text import paragraphs
+from app.extensions import db
+from app.notices import editor
+from app.notices.documents import (
     mongolian_pdf,
     mongolian_version,
     notice_docx,
@@ -19,8 +21,6 @@ from app.documents.services import (
     render_mongolian_docx,
     store_pdf_after_issue,
 )
-from app.extensions import db
-from app.notices import editor
 from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm, TranslationForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.services import (
@@ -46,9 +46,7 @@ from app.notices.services import (
     update_draft,
     visible_notice,
 )
-from app.notices.text import paragraphs
-from app.receipts.forms import ReceiptForm
-from app.receipts.services import distribution_for, record_opening
+from app.notices.signals import answers, notice_page
 
 bp = Blueprint("notices", __name__)
 
@@ -223,11 +221,7 @@ def attachment(notice_id: int, attachment_id: int):
 @login_required
 def show(notice_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
-    distribution = None
-    if not current_user.is_bureau_user:
-        # A clerk sees notices sent to its unit; opening one is recorded (the first time).
-        distribution = distribution_for(current_user, notice)
-        record_opening(current_user, distribution)
+    panels = answers(notice_page, notice, user=current_user)
     findings = lint_notice(notice) if not notice.is_issued and current_user.is_bureau_user else []
     corrections = db.session.scalars(select(Notice).where(Notice.corrects_id == notice.id)).all()
     return render(
@@ -240,8 +234,8 @@ def show(notice_id: int):
         corrections=corrections,
         rosters=notice_rosters(notice),
         pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
-        distribution=distribution,
-        receipt_form=ReceiptForm(formdata=None),
+        first_panels=[p.html for p in panels if p.first],
+        side_panels=[p.html for p in panels if not p.first],
     )
 
 

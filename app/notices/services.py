@@ -19,18 +19,23 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.models import name_of
 from app.core.access import Role
 from app.core.audit import record
-from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP
+from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
 from app.core.time import CHINA, utcnow
+from app.documents.lint import Finding, blocking, lint
 from app.extensions import db
-from app.notices.lint import Finding, blocking, lint
+from app.notices.documents import freeze_docx
 from app.notices.models import (
     DocumentSeries,
     Notice,
+    NoticeAttachment,
     NoticeDocument,
     NoticeEvent,
     NoticeStatus,
+    NoticeTranslation,
     SerialCounter,
+    format_document_number,
 )
+from app.notices.signals import answers, may_read_notice, notice_issued
 from app.units.models import Unit, UnitGroup
 
 LIST_SEPARATOR = "、"
@@ -160,8 +165,6 @@ def set_next_serial(series: DocumentSeries, year: int, next_serial: int) -> Seri
 
 
 def format_number(series: DocumentSeries, year: int, serial: int) -> str:
-    from app.notices.models import format_document_number
-
     return format_document_number(series.organ_code, year, serial)
 
 
@@ -336,9 +339,6 @@ ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
 
 def add_attachment(actor, notice: Notice, title: str, data: bytes, filename: str, max_bytes: int):
     """Store the file by its hash and list it under the draft's 附件说明."""
-    from app.core.files import FileRejected, store_upload
-    from app.notices.models import NoticeAttachment
-
     if notice.status != NoticeStatus.draft:
         raise NoticeError(_("Files can only be attached to a draft."))
     try:
@@ -407,9 +407,6 @@ def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
 
 def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
     """Give the signed notice its number and send it out. Hard lint errors block it."""
-    from app.documents.services import freeze_docx
-    from app.receipts.services import distribute
-
     errors = blocking(lint_notice(notice))
     if errors:
         raise NoticeError(_("The notice still has %(n)d format errors; fix them in the draft first.", n=len(errors)))
@@ -426,7 +423,7 @@ def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
         notice.imprinted_on = notice.issued_at.astimezone(CHINA).date()
     notice.events.append(NoticeEvent(actor_id=actor.id, action="issued", comment=comment))
     db.session.flush()
-    distribute(notice)
+    notice_issued.send(notice)  # receipts distribute it, in this transaction
     freeze_docx(notice)
     record(actor, "notice.issue", notice, number=notice.number, docx_sha256=notice.docx_sha256)
     db.session.commit()
@@ -437,16 +434,14 @@ def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
 
 
 def visible_notice(user, notice_id: int) -> Notice | None:
-    """Bureau users see every notice; a clerk only issued ones sent to its unit."""
+    """Bureau users see every notice; anyone else an issued one that a feature says they may read (may_read_notice:
+    receipts, when it was sent to their unit)."""
     notice = db.session.get(Notice, notice_id)
     if notice is None or user.is_bureau_user:
         return notice
-    from app.receipts.models import Distribution
-
-    sent = db.session.scalar(
-        select(Distribution.id).where(Distribution.notice_id == notice.id, Distribution.unit_id == user.unit_id)
-    )
-    return notice if sent is not None and notice.is_issued else None
+    if notice.is_issued and any(answers(may_read_notice, notice, user=user)):
+        return notice
+    return None
 
 
 @dataclass
@@ -502,8 +497,6 @@ def notice_years() -> list[int]:
 
 def save_translation(actor, notice: Notice, data: dict, language: str = "mn"):
     """Create or update the notice's version in another language, exactly as typed."""
-    from app.notices.models import NoticeTranslation
-
     translation = next((t for t in notice.translations if t.language == language), None)
     if translation is None:
         translation = NoticeTranslation(notice=notice, language=language)

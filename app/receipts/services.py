@@ -92,6 +92,15 @@ def own_distribution(user, distribution_id: int) -> Distribution | None:
     )
 
 
+def sent_to_unit(notice: Notice, unit_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(Distribution.id).where(Distribution.notice_id == notice.id, Distribution.unit_id == unit_id)
+        )
+        is not None
+    )
+
+
 def distribution_for(user, notice: Notice) -> Distribution | None:
     return db.session.scalar(
         select(Distribution)

@@ -17,7 +17,11 @@ from sqlalchemy.orm import joinedload
 from app.core.audit import record
 from app.core.dates import cn_date
 from app.core.xlsx import Column, xlsx_table
+from app.documents.gongwen import RosterLine
+from app.documents.roster_table import render_roster_table
 from app.extensions import db
+from app.notices.models import Notice
+from app.notices.services import create_draft
 from app.rosters.models import MEMBER_ROLES, LeadingGroup, Membership
 
 
@@ -245,9 +249,6 @@ def adjustment_text(group: LeadingGroup, since: date) -> tuple[str, list[Change]
 
 def start_adjustment_notice(actor, group: LeadingGroup, since: date, on: date):
     """A draft 关于调整…成员的通知 from the changes since a date, entering the normal workflow."""
-    from app.notices.models import Notice
-    from app.notices.services import create_draft
-
     body, _changes = adjustment_text(group, since)
     template = group.established_by
     data = {
@@ -270,8 +271,6 @@ def start_adjustment_notice(actor, group: LeadingGroup, since: date, on: date):
 
 def roster_lines(group: LeadingGroup, on: date):
     """The roster on a date as printable lines (what documents print)."""
-    from app.documents.gongwen import RosterLine
-
     return [
         RosterLine(
             role=m.role, who=m.person_name or m.description or "", title=m.title or "", is_description=not m.person_name
@@ -281,8 +280,6 @@ def roster_lines(group: LeadingGroup, on: date):
 
 
 def roster_docx(group: LeadingGroup, on: date) -> bytes:
-    from app.documents.roster_table import render_roster_table
-
     return render_roster_table(group.name, group.owner_unit.name, on, roster_lines(group, on))
 
 

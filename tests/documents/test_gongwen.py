@@ -10,8 +10,8 @@ from docx.oxml.ns import qn
 
 from app.documents import layout as L
 from app.documents.gongwen import GongwenData, render_gongwen, title_lines
-from app.documents.services import render_notice_docx
 from app.extensions import db
+from app.notices.documents import render_notice_docx
 from app.notices.models import Notice
 from tests.helpers.text import MONGOLIAN
 

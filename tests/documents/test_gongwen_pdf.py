@@ -3,8 +3,8 @@
 import pytest
 
 from app.documents.pdf import docx_to_pdf
-from app.documents.services import render_notice_docx
 from app.extensions import db
+from app.notices.documents import render_notice_docx
 from app.notices.models import Notice
 from tests.helpers.pdf import require_libreoffice
 from tests.helpers.pdfmeasure import chars, page_count, text_lines

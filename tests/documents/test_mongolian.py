@@ -8,8 +8,8 @@ from docx.oxml.ns import qn
 
 from app.documents import layout as L
 from app.documents.pdf import docx_to_pdf
-from app.documents.services import render_mongolian_docx
 from app.extensions import db
+from app.notices.documents import render_mongolian_docx
 from app.notices.models import Notice, NoticeTranslation
 from tests.helpers.pdf import require_libreoffice
 from tests.helpers.pdfmeasure import vertical_columns

@@ -107,13 +107,21 @@ def test_acknowledging_with_htmx_swaps_the_button_for_who_and_when(bureau_login,
     bureau_login("clerk_no1_middle")
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
     d = _distribution(app, notice_id, "no1_middle")
-    assert f"/inbox/{d.id}/receipt" in page
+    assert f'<form method="post" action="/inbox/{d.id}/receipt"' in page  # the receipt, as markup, before the notice
+    assert page.index('id="receipt"') < page.index('class="panel notice-paper"')
     response = client.post(f"/inbox/{d.id}/receipt", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="receipt"')
     assert "已签收" in html and "市一中收文员" in html and "<form" not in html
     acknowledged = _distribution(app, notice_id, "no1_middle")
     assert acknowledged.acknowledged_at is not None and acknowledged.first_opened_at is not None
+
+
+def test_the_bureau_sees_the_way_to_the_receipts_and_the_tasks_beside_an_issued_notice(bureau_login, client, app):
+    notice_id = issue_through_the_pages(client, app, bureau_login)
+    page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
+    assert f'href="/notices/{notice_id}/receipts"' in page and f'href="/notices/{notice_id}/tasks"' in page
+    assert 'id="receipt"' not in page
 
 
 def test_a_second_press_changes_nothing_and_shows_the_existing_receipt(bureau_login, client, app):

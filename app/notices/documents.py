@@ -1,43 +1,31 @@
-"""Notices as documents: the data a 公文 prints, its .docx, its PDF, and the copies frozen at issue."""
+"""A notice as a document: what its 公文 prints (for app/documents), its .docx and PDF, the copies frozen at issue."""
 
 from __future__ import annotations
 
 import threading
 
 from flask import current_app
-from sqlalchemy import select
 
 from app.core.files import DOCX, PDF, read_bytes, store_bytes
 from app.core.settings import get_setting
 from app.core.time import CHINA
+from app.documents import pdf
 from app.documents.gongwen import GongwenData, RosterLine, render_gongwen
+from app.documents.mongolian import MongolianData, render_mongolian
+from app.documents.text import roster_groups
 from app.extensions import db
 from app.notices.models import Notice
-from app.notices.text import roster_groups
+from app.notices.signals import answers, roster_requested
 
 
 def notice_rosters(notice: Notice) -> dict[str | None, list[RosterLine]]:
-    """The rosters the notice's texts print, as they stood on the notice's date."""
-    from app.rosters.models import LeadingGroup
-    from app.rosters.services import roster_on
-
+    """The rosters the notice's texts print, as they stood on the notice's date (rosters answer roster_requested)."""
     on = notice.signed_on or (notice.issued_at or notice.created_at).astimezone(CHINA).date()
     rosters = {}
     for name in roster_groups(notice.body, *(d.body for d in notice.documents)):
-        if name is None:
-            group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.established_by_id == notice.id))
-        else:
-            group = db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == name))
-        if group is not None:
-            rosters[name] = [
-                RosterLine(
-                    role=m.role,
-                    who=m.person_name or m.description or "",
-                    title=m.title or "",
-                    is_description=not m.person_name,
-                )
-                for m in roster_on(group, on)
-            ]
+        found = answers(roster_requested, notice, group=name, on=on)
+        if found:
+            rosters[name] = found[0]
     return rosters
 
 
@@ -99,20 +87,18 @@ def notice_pdf(notice: Notice) -> bytes:
     An issued notice whose PDF could not be made at issue (no LibreOffice then) gets it
     made once, here, and stored; the lock keeps one process from converting it twice.
     """
-    from app.documents.pdf import docx_to_pdf
-
     if notice.pdf_sha256:
         return read_bytes(notice.pdf_sha256)
     if not notice.is_issued:
-        return docx_to_pdf(notice_docx(notice))
+        return pdf.docx_to_pdf(notice_docx(notice))
     with _pdf_lock:
         db.session.refresh(notice)
         if notice.pdf_sha256:
             return read_bytes(notice.pdf_sha256)
-        pdf = docx_to_pdf(notice_docx(notice))
-        notice.pdf_sha256 = store_bytes(pdf, PDF).sha256
+        made = pdf.docx_to_pdf(notice_docx(notice))
+        notice.pdf_sha256 = store_bytes(made, PDF).sha256
         db.session.commit()
-        return pdf
+        return made
 
 
 def freeze_docx(notice: Notice) -> None:
@@ -126,11 +112,9 @@ def store_pdf_after_issue(notice: Notice) -> bool:
     Kept out of the issuing transaction: a conversion takes a while, and SQLite's write lock must
     not wait for LibreOffice. If it fails (no LibreOffice here), the first download makes it.
     """
-    from app.documents.pdf import PdfConversionFailed, PdfUnavailable
-
     try:
         notice_pdf(notice)
-    except (PdfUnavailable, PdfConversionFailed) as exc:
+    except (pdf.PdfUnavailable, pdf.PdfConversionFailed) as exc:
         current_app.logger.warning("PDF of %s not made at issue: %s", notice.number, exc)
         return False
     except Exception:
@@ -148,8 +132,6 @@ def mongolian_version(notice: Notice):
 
 
 def render_mongolian_docx(notice: Notice) -> bytes:
-    from app.documents.mongolian import MongolianData, render_mongolian
-
     translation = mongolian_version(notice)
     if translation is None:
         raise LookupError("no Mongolian version")
@@ -170,6 +152,4 @@ def render_mongolian_docx(notice: Notice) -> bytes:
 
 
 def mongolian_pdf(notice: Notice) -> bytes:
-    from app.documents.pdf import docx_to_pdf
-
-    return docx_to_pdf(render_mongolian_docx(notice), vertical_mongolian=True)
+    return pdf.docx_to_pdf(render_mongolian_docx(notice), vertical_mongolian=True)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from app.documents.scripts import MONGOLIAN_CHARACTER, is_mongolian
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -82,14 +84,9 @@ _IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}\u3007]")
 # Text that makes a neighbouring half-width mark "Chinese": ideographs, CJK punctuation (、。《》〔〕…) and the
 # full-width forms of ASCII punctuation (，：（）…).
 _CHINESE = f"[{_IDEOGRAPHS}\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]"
-_MONGOLIAN = re.compile("[\u1800-\u18af\u202f\U00011660-\U0001167f]")
 _SPACES = " \t\u3000\xa0"
 # Marks a title or an attachment name must not end with (closing brackets and quotes are fine).
 _END_PUNCTUATION = frozenset("。，、；：！？.,;:!?…⋯．·～~—")
-
-
-def _is_mongolian(char: str) -> bool:
-    return bool(char) and _MONGOLIAN.match(char) is not None
 
 
 def _char_at(text: str, index: int) -> str:
@@ -262,14 +259,14 @@ def _halfwidth_punctuation(paragraph: str, field: str) -> Iterator[Hit]:
         return
     # Document numbers are rules 1 and 2. (URLs need no such care: their marks touch ASCII, not Chinese.)
     protected = [match.span() for match in _DOC_NUMBER_TAIL.finditer(paragraph)]
-    has_mongolian = _MONGOLIAN.search(paragraph) is not None
+    has_mongolian = MONGOLIAN_CHARACTER.search(paragraph) is not None
 
     def is_protected(index: int) -> bool:
         return any(start <= index < end for start, end in protected)
 
     def touches_mongolian(index: int) -> bool:
         return has_mongolian and (
-            _is_mongolian(_char_at(paragraph, index - 1)) or _is_mongolian(_char_at(paragraph, index + 1))
+            is_mongolian(_char_at(paragraph, index - 1)) or is_mongolian(_char_at(paragraph, index + 1))
         )
 
     # Marks that may turn full-width: all but those in document numbers, those touching Mongolian and paired
@@ -295,7 +292,11 @@ def _halfwidth_punctuation(paragraph: str, field: str) -> Iterator[Hit]:
     flagged_pairs = []
     for opening, closing in pairs:
         inside = paragraph[opening + 1 : closing]
-        if touches_mongolian(opening) or touches_mongolian(closing) or (has_mongolian and _MONGOLIAN.search(inside)):
+        if (
+            touches_mongolian(opening)
+            or touches_mongolian(closing)
+            or (has_mongolian and MONGOLIAN_CHARACTER.search(inside))
+        ):
             continue
         if _IDEOGRAPH.search(inside):
             flagged_pairs.append((opening, closing))
@@ -355,7 +356,7 @@ def _trailing_punctuation(paragraph: str, floor: int = 0) -> tuple[int, int] | N
     start = end
     while start > floor and paragraph[start - 1] in _END_PUNCTUATION:
         start -= 1
-    if start == end or _is_mongolian(_char_at(paragraph, start - 1)):
+    if start == end or is_mongolian(_char_at(paragraph, start - 1)):
         return None
     return start, end
 
@@ -386,7 +387,7 @@ def _addressee(paragraphs: list[tuple[int, str]]) -> Iterator[tuple[int, Hit]]:
     line, paragraph = last
     end = len(paragraph.rstrip(_SPACES))
     char = paragraph[end - 1]
-    if char == "：" or _is_mongolian(_char_at(paragraph, end - 2)):
+    if char == "：" or is_mongolian(_char_at(paragraph, end - 2)):
         return
     if char in _ADDRESSEE_WRONG_END:
         yield line, ("addressee-colon", ERROR, end - 1, end, "：", "addressee-wrong", {"text": char})
@@ -464,7 +465,7 @@ def _attachment_note(paragraphs: list[tuple[int, str]]) -> Iterator[tuple[int, H
                     line,
                     ("attachment-note-form", ERROR, start, first.end(), "附件：", "note-missing-colon", {"text": text}),
                 )
-            elif colon == ":" and not _is_mongolian(_char_at(paragraph, first.end())):
+            elif colon == ":" and not is_mongolian(_char_at(paragraph, first.end())):
                 yield (
                     line,
                     (
@@ -538,7 +539,7 @@ def lint(fields: dict[str, str]) -> list[Finding]:
         by_line: dict[int, list[Finding]] = {}
         for line, (rule, severity, start, end, fix, key, values) in hits:
             excerpt = text_of[line][start:end]
-            if _MONGOLIAN.search(excerpt):
+            if MONGOLIAN_CHARACTER.search(excerpt):
                 continue
             finding = Finding(rule, severity, field, line, start, end, excerpt, templates[key] % values, fix)
             by_line.setdefault(line, []).append(finding)

@@ -3,7 +3,7 @@
 
 import pytest
 
-from app.notices.lint import RULES, Finding, apply_all_fixes, apply_fix, blocking, lint
+from app.documents.lint import RULES, Finding, apply_all_fixes, apply_fix, blocking, lint
 
 # The same string as tests/units: Mongolian with U+202F, a free variation selector and the vowel separator.
 MONGOLIAN = "ᠦᠬᠠᠢ ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ\u180eᠠ ᠭ\u180b ᠨ\u180c\u180d ᠠ\u180f"

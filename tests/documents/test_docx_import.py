@@ -15,8 +15,8 @@ from docx.oxml import parse_xml
 from docx.shared import Pt, RGBColor
 
 from app.demo.seed_data import ACTIONS, MEASURES_BODY, NOTICE, ROSTER_PLACEHOLDER
-from app.notices import docx_import
-from app.notices.docx_import import DocxImportError, detect_heading_level, import_docx
+from app.documents import docx_import
+from app.documents.docx_import import DocxImportError, detect_heading_level, import_docx
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT

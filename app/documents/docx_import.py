@@ -9,7 +9,7 @@ between double asterisks: "**1.发挥中小学校党组织领导作用。**一�
 asterisks.
 
 Escaping rule: a literal "*" typed in Word is stored as "\\*", so that it is never read as a bold marker; nothing
-else is escaped. A reader turns every "\\*" back into "*" (app/notices/text.py does), which restores the text
+else is escaped. A reader turns every "\\*" back into "*" (app/documents/text.py does), which restores the text
 exactly, backslashes typed before a "*" included. A bold lead always ends in 。：！？, never in a backslash, so its
 closing "**" cannot be taken for an escaped asterisk. Only the body is escaped: title, addressee line, signature
 and the heading outline are plain text.
