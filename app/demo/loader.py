@@ -22,11 +22,12 @@ from app.notices.models import (
     NoticeStatus,
     NoticeTranslation,
 )
-from app.notices.services import addressee_line, set_next_serial
+from app.notices.services import set_next_serial
 from app.receipts.services import distribute
 from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Assignment, Pairing, Task, pairing_schools
 from app.tasks.services import assign_lead_units, tasks_from_pairings
+from app.units.addressees import Addressees
 from app.units.models import Unit, UnitGroup
 
 DEFAULT_PASSWORD = "wuhai-demo"
@@ -145,7 +146,7 @@ class Loader:
         )
         if notice is not None:
             return notice
-        picks = [{"group": groups[name].id} for name in spec["addressee_groups"]]
+        addressees = Addressees.of(groups[name].id for name in spec["addressee_groups"])
         signed_on = date.fromisoformat(spec["signed_on"])
         notice = Notice(
             series=series,
@@ -153,9 +154,9 @@ class Loader:
             serial=spec["serial"],
             kind=spec["kind"],
             title=spec["title"],
-            addressees=picks,
-            addressee_text=addressee_line(picks),
-            cc=[],
+            addressees=addressees,
+            addressee_text=addressees.line(),
+            cc=Addressees(),
             cc_text=spec["cc"],
             body=spec["cover_text"],
             signature_organ=spec["signature_organ"],

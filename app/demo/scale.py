@@ -11,6 +11,7 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus, SerialCounter
 from app.receipts.models import Distribution
+from app.units.addressees import Addressees
 from app.units.models import Unit, UnitGroup
 
 SCALE_GROUP = "压力测试学校"
@@ -98,7 +99,7 @@ def add_notices(count: int) -> int:
                 "year": year,
                 "serial": serial,
                 "title": f"关于测试通知第{serial}份的通知",
-                "addressees": [{"group": group.id}],
+                "addressees": Addressees.of([group.id]),
                 "addressee_text": f"{SCALE_GROUP}：",
                 "body": "这是用于压力测试的通知正文。",
                 "signature_organ": "乌海市教育局",

@@ -8,6 +8,7 @@ JavaScript the whole page comes back.
 """
 
 import difflib
+from dataclasses import asdict, replace
 
 from flask import current_app, flash, request, url_for
 from flask_babel import gettext as _
@@ -16,14 +17,14 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from app.core.forms import options
-from app.core.time import CHINA
 from app.core.web import render
 from app.documents.docx_import import DocxImportError, import_docx
 from app.documents.lint import Finding, apply_fix, lint
 from app.extensions import db
 from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
 from app.notices.models import Notice
-from app.notices.services import addressee_line, lint_fields, list_series, picks_from
+from app.notices.services import DocumentText, NoticeData, lint_fields, list_series, notice_data
+from app.units.addressees import Addressees
 from app.units.models import Unit, UnitGroup
 
 
@@ -41,34 +42,23 @@ def _fill_choices(form: NoticeForm) -> None:
 def build_form(notice: Notice | None = None) -> NoticeForm:
     """The form from the request, or (GET) from the stored draft."""
     if request.method == "GET" and notice is not None:
-        form = NoticeForm(data=stored_data(notice))
+        form = NoticeForm(data=_form_values(notice_data(notice), version=notice.version))
     else:
         form = NoticeForm()
     _fill_choices(form)
     return form
 
 
-def stored_data(notice: Notice) -> dict:
-    return {
-        "series_id": notice.series_id,
-        "kind": notice.kind,
-        "title": notice.title,
-        "addressee_groups": [p["group"] for p in notice.addressees if "group" in p],
-        "addressee_units": [p["unit"] for p in notice.addressees if "unit" in p],
-        "cc_groups": [p["group"] for p in notice.cc if "group" in p],
-        "cc_units": [p["unit"] for p in notice.cc if "unit" in p],
-        "body": notice.body,
-        "documents": [{"title": d.title, "body": d.body} for d in notice.documents],
-        "signature_organ": notice.signature_organ,
-        "signed_on": notice.signed_on,
-        "with_seal": notice.with_seal,
-        "note": notice.note,
-        "imprint_organ": notice.imprint_organ,
-        "imprinted_on": notice.imprinted_on,
-        "label_documents_as_attachments": notice.label_documents_as_attachments,
-        "reply_requested": notice.reply_requested,
-        "ack_due_on": notice.ack_due_at.astimezone(CHINA).date() if notice.ack_due_at else None,
-        "version": str(notice.version),
+def _form_values(data: NoticeData, *, version: int) -> dict:
+    """NoticeData as the form's fields name it (the addressees as four lists of ids)."""
+    values = asdict(data)
+    del values["addressees"], values["cc"]
+    return values | {
+        "addressee_groups": list(data.addressees.group_ids),
+        "addressee_units": list(data.addressees.unit_ids),
+        "cc_groups": list(data.cc.group_ids),
+        "cc_units": list(data.cc.unit_ids),
+        "version": str(version),
     }
 
 
@@ -84,28 +74,44 @@ def fill_defaults(form: NoticeForm) -> None:
     form.with_seal.data = True
 
 
-def form_data(form: NoticeForm) -> dict:
-    data = {name: field.data for name, field in form._fields.items() if name not in ("csrf_token", "import_file")}
-    data["documents"] = [
-        {"title": entry.form.title.data or "", "body": entry.form.body.data or ""} for entry in form.documents.entries
-    ]
-    return data
+def form_data(form: NoticeForm) -> NoticeData:
+    """What the editor holds, as a draft's data."""
+    return NoticeData(
+        title=form.title.data or "",
+        series_id=form.series_id.data or None,
+        kind=form.kind.data or "文件",
+        addressees=Addressees.of(form.addressee_groups.data, form.addressee_units.data),
+        cc=Addressees.of(form.cc_groups.data, form.cc_units.data),
+        body=form.body.data or "",
+        documents=[DocumentText(e.form.title.data or "", e.form.body.data or "") for e in form.documents.entries],
+        signature_organ=form.signature_organ.data or "",
+        signed_on=form.signed_on.data,
+        with_seal=bool(form.with_seal.data),
+        note=form.note.data or "",
+        imprint_organ=form.imprint_organ.data or "",
+        imprinted_on=form.imprinted_on.data,
+        label_documents_as_attachments=bool(form.label_documents_as_attachments.data),
+        reply_requested=bool(form.reply_requested.data),
+        ack_due_on=form.ack_due_on.data,
+    )
+
+
+def _within_limits(text: str) -> str:
+    # A text over the length limit is refused anyway; checking its format would only keep the secretary waiting for
+    # the refusal.
+    return text if len(text) <= MAX_BODY else ""
 
 
 def _lint_form_fields(form: NoticeForm) -> dict[str, str]:
     data = form_data(form)
-    # A text over the length limit is refused anyway; checking its format would only keep the
-    # secretary waiting for the refusal.
-    for key in ("body", "title", "note"):
-        if len(data.get(key) or "") > MAX_BODY:
-            data[key] = ""
-    for document in data["documents"]:
-        for key in ("title", "body"):
-            if len(document[key]) > MAX_BODY:
-                document[key] = ""
-    data["addressee_text"] = addressee_line(picks_from(data["addressee_groups"], data["addressee_units"]))
-    data["cc_text"] = addressee_line(picks_from(data["cc_groups"], data["cc_units"]), closing="")
-    return lint_fields(data)
+    data = replace(
+        data,
+        title=_within_limits(data.title),
+        body=_within_limits(data.body),
+        note=_within_limits(data.note),
+        documents=[DocumentText(_within_limits(d.title), _within_limits(d.body)) for d in data.documents],
+    )
+    return lint_fields(data, addressee_text=data.addressees.line(), cc_text=data.cc.line(closing=""))
 
 
 def finding_key(finding: Finding) -> str:
@@ -220,8 +226,7 @@ def run_action(form: NoticeForm, action: str) -> bool:
 
 def compare(current: Notice, form: NoticeForm) -> list[dict]:
     """The fields where the saved draft and the editor differ, with a line diff of long texts."""
-    theirs = stored_data(current)
-    mine = form_data(form)
+    theirs, mine = asdict(notice_data(current)), asdict(form_data(form))
     labels = {
         "title": form.title.label.text,
         "body": form.body.label.text,

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -23,6 +22,7 @@ from app.auth.models import User
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
+from app.units.addressees import Addressees, AddresseesType
 from app.units.models import Unit
 
 
@@ -108,11 +108,11 @@ class Notice(db.Model):
     serial: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16), default="文件", server_default="文件")
     title: Mapped[str] = mapped_column(Text)
-    # What was picked: [{"group": id} | {"unit": id}, ...] in printed order.
-    addressees: Mapped[list] = mapped_column(JSON, default=list)
+    # The groups and units picked, in printed order (stored as [{"group": id}, {"unit": id}, ...]).
+    addressees: Mapped[Addressees] = mapped_column(AddresseesType, default=Addressees)
     # As printed: 各区教育局、直属各学校（单位）、局机关各科室：
     addressee_text: Mapped[str] = mapped_column(Text, default="", server_default="")
-    cc: Mapped[list] = mapped_column(JSON, default=list)
+    cc: Mapped[Addressees] = mapped_column(AddresseesType, default=Addressees)
     cc_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     body: Mapped[str] = mapped_column(Text, default="", server_default="")
     signature_organ: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -28,6 +28,7 @@ from app.notices.services import (
     EditConflict,
     NoticeError,
     NoticeFilter,
+    TranslationData,
     action_title,
     add_attachment,
     advance,
@@ -295,7 +296,15 @@ def translation(notice_id: int):
     current = mongolian_version(notice)
     form = TranslationForm(obj=current) if request.method == "GET" and current else TranslationForm()
     if form.validate_on_submit():
-        save_translation(current_user, notice, form.data)
+        data = TranslationData(
+            title=form.title.data,
+            addressee_text=form.addressee_text.data or "",
+            body=form.body.data or "",
+            signature_organ=form.signature_organ.data or "",
+            needs_review=form.needs_review.data,
+            review_note=form.review_note.data or "",
+        )
+        save_translation(current_user, notice, data)
         flash(_("The Mongolian version is saved."), "success")
         return see_other("notices.translation", notice_id=notice.id)
     return render("notices/translation.html", notice=notice, form=form, translation=current), (

@@ -6,8 +6,8 @@ leave the database as it was. They never read the request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,10 +36,7 @@ from app.notices.models import (
     format_document_number,
 )
 from app.notices.signals import answers, may_read_notice, notice_issued
-from app.units.models import Unit, UnitGroup
-
-LIST_SEPARATOR = "、"
-ADDRESSEE_END = "："  # a full-width colon closes the addressee line
+from app.units.addressees import Addressees
 
 
 class NoticeError(ValueError):
@@ -109,29 +106,6 @@ def step_title(action: str) -> str:
 
 def action_title(action: str) -> str:
     return str(ACTION_TITLES.get(action, action))
-
-
-# Addressees
-
-
-def picks_from(group_ids, unit_ids) -> list[dict]:
-    """The stored form of a choice of groups and units: groups first, as the line prints them."""
-    return [{"group": int(g)} for g in group_ids or []] + [{"unit": int(u)} for u in unit_ids or []]
-
-
-def addressee_line(picks: list, *, closing: str = ADDRESSEE_END) -> str:
-    """As the document prints them: 各区教育局、直属各学校（单位）、局机关各科室："""
-    group_ids = [p["group"] for p in picks or [] if "group" in p]
-    unit_ids = [p["unit"] for p in picks or [] if "unit" in p]
-    groups = {g.id: g for g in db.session.scalars(select(UnitGroup).where(UnitGroup.id.in_(group_ids)))}
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids)))}
-    names = []
-    for pick in picks or []:
-        if "group" in pick and pick["group"] in groups:
-            names.append(groups[pick["group"]].name)
-        elif "unit" in pick and pick["unit"] in units:
-            names.append(units[pick["unit"]].name)
-    return LIST_SEPARATOR.join(names) + closing if names else ""
 
 
 # Numbering
@@ -210,67 +184,107 @@ def list_series() -> list[DocumentSeries]:
 # Drafts
 
 
-def lint_fields(data: dict) -> dict[str, str]:
-    """The texts of a notice (or of an editor's form data) in the order the lint reports them."""
+@dataclass
+class DocumentText:
+    """A document distributed by an 印发通知: its title and its text."""
+
+    title: str = ""
+    body: str = ""
+
+
+@dataclass
+class NoticeData:
+    """What a draft says: what the editor edits and saves, and what a correction or an adjustment notice starts
+    from. The lines printed from the addressees (addressee_text, cc_text) are derived when it is saved."""
+
+    title: str = ""
+    series_id: int | None = None
+    kind: str = "文件"
+    addressees: Addressees = field(default_factory=Addressees)
+    cc: Addressees = field(default_factory=Addressees)
+    body: str = ""
+    documents: list[DocumentText] = field(default_factory=list)
+    signature_organ: str = ""
+    signed_on: date | None = None
+    with_seal: bool = True
+    note: str = ""
+    imprint_organ: str = ""
+    imprinted_on: date | None = None
+    label_documents_as_attachments: bool = False
+    reply_requested: bool = False
+    ack_due_on: date | None = None  # units acknowledge by the end of this day (Beijing time)
+
+
+def notice_data(notice: Notice) -> NoticeData:
+    """The notice as editable data: the one place that reads a Notice back into what a draft is made of."""
+    return NoticeData(
+        title=notice.title,
+        series_id=notice.series_id,
+        kind=notice.kind,
+        addressees=notice.addressees,
+        cc=notice.cc,
+        body=notice.body,
+        documents=[DocumentText(d.title, d.body) for d in notice.documents],
+        signature_organ=notice.signature_organ,
+        signed_on=notice.signed_on,
+        with_seal=notice.with_seal,
+        note=notice.note,
+        imprint_organ=notice.imprint_organ,
+        imprinted_on=notice.imprinted_on,
+        label_documents_as_attachments=notice.label_documents_as_attachments,
+        reply_requested=notice.reply_requested,
+        ack_due_on=notice.ack_due_at.astimezone(CHINA).date() if notice.ack_due_at else None,
+    )
+
+
+def lint_fields(data: NoticeData, *, addressee_text: str, cc_text: str) -> dict[str, str]:
+    """The texts of a notice (or of what an editor holds) in the order the format check reports them."""
     fields = {
-        "title": data.get("title") or "",
-        "addressee_text": data.get("addressee_text") or "",
-        "cc_text": data.get("cc_text") or "",
-        "body": data.get("body") or "",
-        "note": data.get("note") or "",
+        "title": data.title,
+        "addressee_text": addressee_text,
+        "cc_text": cc_text,
+        "body": data.body,
+        "note": data.note,
     }
-    for index, document in enumerate(data.get("documents") or []):
-        fields[f"documents.{index}.title"] = document.get("title") or ""
-        fields[f"documents.{index}.body"] = document.get("body") or ""
+    for index, document in enumerate(data.documents):
+        fields[f"documents.{index}.title"] = document.title
+        fields[f"documents.{index}.body"] = document.body
     return fields
 
 
-def notice_data(notice: Notice) -> dict:
-    return {
-        "title": notice.title,
-        "addressee_text": notice.addressee_text,
-        "cc_text": notice.cc_text,
-        "body": notice.body,
-        "note": notice.note,
-        "documents": [{"title": d.title, "body": d.body} for d in notice.documents],
-    }
-
-
 def lint_notice(notice: Notice) -> list[Finding]:
-    return lint(lint_fields(notice_data(notice)))
+    return lint(lint_fields(notice_data(notice), addressee_text=notice.addressee_text, cc_text=notice.cc_text))
 
 
-def _apply(notice: Notice, data: dict) -> None:
-    notice.series_id = data.get("series_id") or None
-    notice.kind = data.get("kind") or "文件"
-    notice.title = data["title"]
-    notice.addressees = picks_from(data.get("addressee_groups"), data.get("addressee_units"))
-    notice.addressee_text = addressee_line(notice.addressees)
-    notice.cc = picks_from(data.get("cc_groups"), data.get("cc_units"))
-    notice.cc_text = addressee_line(notice.cc, closing="")
-    notice.body = data.get("body") or ""
-    notice.signature_organ = data.get("signature_organ") or ""
-    notice.signed_on = data.get("signed_on")
-    notice.with_seal = bool(data.get("with_seal"))
-    notice.note = data.get("note") or ""
-    notice.imprint_organ = data.get("imprint_organ") or ""
-    notice.imprinted_on = data.get("imprinted_on")
-    notice.label_documents_as_attachments = bool(data.get("label_documents_as_attachments"))
-    notice.reply_requested = bool(data.get("reply_requested"))
-    due = data.get("ack_due_on")
+def _apply(notice: Notice, data: NoticeData) -> None:
+    notice.series_id = data.series_id or None
+    notice.kind = data.kind or "文件"
+    notice.title = data.title
+    notice.addressees = data.addressees
+    notice.addressee_text = data.addressees.line()
+    notice.cc = data.cc
+    notice.cc_text = data.cc.line(closing="")
+    notice.body = data.body
+    notice.signature_organ = data.signature_organ
+    notice.signed_on = data.signed_on
+    notice.with_seal = data.with_seal
+    notice.note = data.note
+    notice.imprint_organ = data.imprint_organ
+    notice.imprinted_on = data.imprinted_on
+    notice.label_documents_as_attachments = data.label_documents_as_attachments
+    notice.reply_requested = data.reply_requested
+    due = data.ack_due_on
     notice.ack_due_at = datetime.combine(due, time(23, 59, 59), CHINA) if due else None
-    documents = [
-        d for d in data.get("documents") or [] if (d.get("title") or "").strip() or (d.get("body") or "").strip()
-    ]
+    documents = [d for d in data.documents if d.title.strip() or d.body.strip()]
     existing = list(notice.documents)
     notice.documents = []
     for position, document in enumerate(documents):
         row = existing[position] if position < len(existing) else NoticeDocument()
-        row.position, row.title, row.body = position, document.get("title") or "", document.get("body") or ""
+        row.position, row.title, row.body = position, document.title, document.body
         notice.documents.append(row)
 
 
-def create_draft(actor, data: dict, corrects: Notice | None = None) -> Notice:
+def create_draft(actor, data: NoticeData, corrects: Notice | None = None) -> Notice:
     notice = Notice(author_id=actor.id, status=NoticeStatus.draft.value)
     _apply(notice, data)
     notice.corrects = corrects
@@ -282,7 +296,7 @@ def create_draft(actor, data: dict, corrects: Notice | None = None) -> Notice:
     return notice
 
 
-def update_draft(actor, notice: Notice, data: dict, expected_version: int) -> Notice:
+def update_draft(actor, notice: Notice, data: NoticeData, expected_version: int) -> Notice:
     """Save the editor's data over the draft it was opened on, or refuse (EditConflict)."""
     if notice.status != NoticeStatus.draft:
         raise NoticeError(_("Only a draft can be edited. This notice is %(status)s.", status=notice.status_title))
@@ -311,23 +325,8 @@ def start_correction(actor, original: Notice) -> Notice:
     """A new draft that refers to an issued notice, starting from its text."""
     if original.status != NoticeStatus.issued:
         raise NoticeError(_("Only an issued notice can be corrected; edit the draft instead."))
-    data = {
-        "series_id": original.series_id,
-        "kind": original.kind,
-        "title": original.title,
-        "body": original.body,
-        "signature_organ": original.signature_organ,
-        "with_seal": original.with_seal,
-        "note": original.note,
-        "imprint_organ": original.imprint_organ,
-        "addressee_groups": [p["group"] for p in original.addressees if "group" in p],
-        "addressee_units": [p["unit"] for p in original.addressees if "unit" in p],
-        "cc_groups": [p["group"] for p in original.cc if "group" in p],
-        "cc_units": [p["unit"] for p in original.cc if "unit" in p],
-        "documents": [{"title": d.title, "body": d.body} for d in original.documents],
-        "label_documents_as_attachments": original.label_documents_as_attachments,
-        "reply_requested": original.reply_requested,
-    }
+    # Its dates are the correction's own, chosen when it is signed and issued.
+    data = replace(notice_data(original), signed_on=None, imprinted_on=None, ack_due_on=None)
     return create_draft(actor, data, corrects=original)
 
 
@@ -495,15 +494,30 @@ def notice_years() -> list[int]:
 # The Mongolian version
 
 
-def save_translation(actor, notice: Notice, data: dict, language: str = "mn"):
+@dataclass
+class TranslationData:
+    """A version of the notice in another language, every character as typed (U+202F, U+180B–U+180F kept)."""
+
+    title: str
+    addressee_text: str = ""
+    body: str = ""
+    signature_organ: str = ""
+    needs_review: bool = True
+    review_note: str = ""
+
+
+def save_translation(actor, notice: Notice, data: TranslationData, language: str = "mn"):
     """Create or update the notice's version in another language, exactly as typed."""
     translation = next((t for t in notice.translations if t.language == language), None)
     if translation is None:
         translation = NoticeTranslation(notice=notice, language=language)
         db.session.add(translation)
-    for field in ("title", "addressee_text", "body", "signature_organ", "review_note"):
-        setattr(translation, field, data.get(field) or "")
-    translation.needs_review = bool(data.get("needs_review"))
+    translation.title = data.title
+    translation.addressee_text = data.addressee_text
+    translation.body = data.body
+    translation.signature_organ = data.signature_organ
+    translation.review_note = data.review_note
+    translation.needs_review = data.needs_review
     translation.translator_id = actor.id
     record(actor, "notice.translation", notice, language=language, needs_review=translation.needs_review)
     db.session.commit()

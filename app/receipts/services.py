@@ -25,7 +25,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.notices.models import Notice, NoticeStatus
 from app.receipts.models import Distribution, Reminder
-from app.units.models import Unit, UnitGroup, UnitKind
+from app.units.models import Unit, UnitKind
 
 
 class ReceiptError(ValueError):
@@ -33,21 +33,6 @@ class ReceiptError(ValueError):
 
 
 # Distribution
-
-
-def _units_of(picks: list) -> list[Unit]:
-    """Expand [{"group": id} | {"unit": id}] into active units, in order."""
-    units: list[Unit] = []
-    for pick in picks or []:
-        if "group" in pick:
-            group = db.session.get(UnitGroup, pick["group"])
-            if group is not None:
-                units.extend(group.resolve_units())
-        elif "unit" in pick:
-            unit = db.session.get(Unit, pick["unit"])
-            if unit is not None and unit.is_active:
-                units.append(unit)
-    return units
 
 
 def distribute(notice: Notice) -> list[Distribution]:
@@ -58,9 +43,9 @@ def distribute(notice: Notice) -> list[Distribution]:
     """
     existing = set(db.session.scalars(select(Distribution.unit_id).where(Distribution.notice_id == notice.id)))
     roles: dict[int, str] = {}
-    for unit in _units_of(notice.addressees):
+    for unit in notice.addressees.units():
         roles.setdefault(unit.id, "to")
-    for unit in _units_of(notice.cc):
+    for unit in notice.cc.units():
         roles.setdefault(unit.id, "cc")
     created = []
     now = utcnow()

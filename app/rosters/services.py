@@ -20,9 +20,9 @@ from app.core.xlsx import Column, xlsx_table
 from app.documents.gongwen import RosterLine
 from app.documents.roster_table import render_roster_table
 from app.extensions import db
-from app.notices.models import Notice
-from app.notices.services import create_draft
+from app.notices.services import NoticeData, create_draft
 from app.rosters.models import MEMBER_ROLES, LeadingGroup, Membership
+from app.units.addressees import Addressees
 
 
 class RosterError(ValueError):
@@ -250,20 +250,17 @@ def adjustment_text(group: LeadingGroup, since: date) -> tuple[str, list[Change]
 def start_adjustment_notice(actor, group: LeadingGroup, since: date, on: date):
     """A draft 关于调整…成员的通知 from the changes since a date, entering the normal workflow."""
     body, _changes = adjustment_text(group, since)
-    template = group.established_by
-    data = {
-        "series_id": template.series_id if template else None,
-        "kind": "文件",
-        "title": f"{group.owner_unit.name}关于调整{group.name}成员的通知",
-        "body": body,
-        "signature_organ": group.owner_unit.name,
-        "signed_on": on,
-        "with_seal": True,
-        "imprint_organ": template.imprint_organ if template else "",
-        "addressee_groups": [p["group"] for p in (template.addressees if template else []) if "group" in p],
-        "addressee_units": [p["unit"] for p in (template.addressees if template else []) if "unit" in p],
-    }
-    notice: Notice = create_draft(actor, data)
+    template = group.established_by  # the notice that set the group up: its series, addressees and imprint
+    data = NoticeData(
+        title=f"{group.owner_unit.name}关于调整{group.name}成员的通知",
+        series_id=template.series_id if template else None,
+        addressees=template.addressees if template else Addressees(),
+        body=body,
+        signature_organ=group.owner_unit.name,
+        signed_on=on,
+        imprint_organ=template.imprint_organ if template else "",
+    )
+    notice = create_draft(actor, data)
     record(actor, "roster.adjustment_notice", group, notice=notice.id, since=since.isoformat())
     db.session.commit()
     return notice

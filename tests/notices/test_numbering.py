@@ -10,6 +10,7 @@ from app.database import writing
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, format_document_number
 from app.notices.services import NoticeError, allocate_number, issue_notice, set_next_serial
+from app.units.addressees import Addressees
 from tests.helpers.notices import group_ids
 
 
@@ -34,7 +35,7 @@ def _signed_notices(app, count, year=2024):
                 series=series,
                 title=f"关于第{n + 1}项工作的通知",
                 body="请按要求办理。",
-                addressees=[{"group": groups[0]}],
+                addressees=Addressees.of([groups[0]]),
                 addressee_text="各区教育局：",
                 signature_organ="乌海市教育局",
                 signed_on=date(year, 3, 1),
