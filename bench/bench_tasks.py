@@ -22,11 +22,11 @@ from sqlalchemy import event, select  # noqa: E402
 from app import create_app  # noqa: E402
 from app.auth.models import User  # noqa: E402
 from app.demo.loader import load_demo  # noqa: E402
+from app.demo.pairings import assign_lead_units, tasks_from_pairings  # noqa: E402
 from app.demo.scale import add_units  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.tasks.export import tasks_docx, tasks_xlsx  # noqa: E402
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task  # noqa: E402
-from app.tasks.services import assign_lead_units, tasks_from_pairings  # noqa: E402
 from app.units.models import Unit  # noqa: E402
 
 PASSWORD = "bench-pass-123"

@@ -12,6 +12,7 @@ from app.core.access import Role
 from app.core.settings import DEFAULT_ORGAN_NAME_MN
 from app.core.time import CHINA
 from app.demo import seed_data as seed
+from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.extensions import db
 from app.notices.documents import freeze_docx
 from app.notices.models import (
@@ -26,7 +27,6 @@ from app.notices.services import set_next_serial
 from app.receipts.services import distribute
 from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Assignment, Pairing, Task, pairing_schools
-from app.tasks.services import assign_lead_units, tasks_from_pairings
 from app.units.addressees import Addressees
 from app.units.models import Unit, UnitGroup
 

@@ -7,7 +7,9 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.documents.pdf import PdfConversionFailed, PdfUnavailable
 from app.extensions import db
+from app.notices.documents import mongolian_pdf, mongolian_version, notice_docx, notice_pdf, render_mongolian_docx
 from app.notices.models import DocumentSeries, Notice
 
 notices_cli = AppGroup("notices", help="Official notices.")
@@ -46,9 +48,6 @@ def find_by_number(number: str) -> Notice | None:
 )
 def export_command(number: str, fmt: str, language: str, output: Path):
     """Write an issued notice as .docx or PDF (the bytes frozen at issue)."""
-    from app.documents.pdf import PdfConversionFailed, PdfUnavailable
-    from app.notices.documents import mongolian_pdf, mongolian_version, notice_docx, notice_pdf, render_mongolian_docx
-
     notice = find_by_number(number)
     if notice is None:
         raise click.ClickException(f"No notice numbered {number}.")

@@ -4,6 +4,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.notices.commands import find_by_number
+from app.tasks.export import tasks_docx, tasks_xlsx
+from app.tasks.models import Task
 
 tasks_cli = AppGroup("tasks", help="Tasks made from notices (任务分解).")
 
@@ -16,13 +22,6 @@ tasks_cli = AppGroup("tasks", help="Tasks made from notices (任务分解).")
 )
 def export_command(number: str, fmt: str, output: Path):
     """Write the 任务分解表 of the tasks made from a notice (NUMBER like 乌教发〔2023〕75号)."""
-    from sqlalchemy import func, select
-
-    from app.extensions import db
-    from app.notices.commands import find_by_number
-    from app.tasks.export import tasks_docx, tasks_xlsx
-    from app.tasks.models import Task
-
     notice = find_by_number(number)
     if notice is None:
         raise click.ClickException(f"No notice numbered {number}.")

@@ -10,8 +10,9 @@ from app.core.dates import cn_date
 from app.core.xlsx import Column, xlsx_table
 from app.documents.tasks_table import TaskTableData, TaskTableRow, render_task_table
 from app.notices.models import Notice
+from app.tasks.deadlines import Urgency
 from app.tasks.models import AssignmentRole, ProgressState
-from app.tasks.services import TreeRow, Urgency, task_tree
+from app.tasks.queries import TreeRow, task_tree
 
 
 def _units(names) -> str:

@@ -13,34 +13,24 @@ from app.core.mail import MailSettings
 from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
 from app.notices.models import Notice
+from app.tasks.dashboard import build_dashboard
+from app.tasks.deadlines import Urgency, deadline_of, task_is_done
+from app.tasks.editing import MilestoneData, TaskData, delete_task, save_task, set_milestone_done
+from app.tasks.errors import TaskError
 from app.tasks.export import tasks_docx, tasks_xlsx
 from app.tasks.forms import ReportForm, ReviewForm, TaskForm, TaskReminderForm
 from app.tasks.models import Milestone, ProgressState, ReviewState, Task
-from app.tasks.services import (
+from app.tasks.queries import (
     TREE_FILTERS,
     UNIT_FILTERS,
-    MilestoneData,
-    TaskData,
-    TaskError,
-    Upload,
-    Urgency,
     assignable_units,
-    build_dashboard,
-    deadline_of,
-    delete_task,
     issued_notices_with_tasks,
     open_task_reminders,
     own_assignment,
     parent_choices,
     pending_reports,
     reports_of,
-    review_report,
-    save_task,
-    send_reminders,
-    set_milestone_done,
-    submit_report,
     task_children,
-    task_is_done,
     task_reminders,
     task_tree,
     tree_counts,
@@ -49,6 +39,8 @@ from app.tasks.services import (
     visible_report,
     visible_task,
 )
+from app.tasks.reminders import send_reminders
+from app.tasks.reports import Upload, review_report, submit_report
 
 bp = Blueprint("tasks", __name__)
 

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from app.demo import loader as demo_loader
 from app.demo import seed_data as seed
+from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.extensions import db
 from app.tasks.models import Assignment, Task
-from app.tasks.services import assign_lead_units, tasks_from_pairings
 from tests.helpers.accounts import DEMO_PASSWORD
 from tests.helpers.tasks import seed_notice
 

@@ -138,9 +138,9 @@ def tasks_pdf(tmp_path_factory):
     require_libreoffice(server=True)
     from app import create_app
     from app.demo.loader import load_demo
+    from app.demo.pairings import assign_lead_units, tasks_from_pairings
     from app.documents.pdf import docx_to_pdf
     from app.tasks.export import tasks_docx
-    from app.tasks.services import assign_lead_units, tasks_from_pairings
     from tests.helpers.accounts import DEMO_PASSWORD
 
     tmp = tmp_path_factory.mktemp("taskspdf")

@@ -6,18 +6,15 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.demo.pairings import tasks_from_pairings
 from app.extensions import db
+from app.tasks.dashboard import Progress
+from app.tasks.deadlines import next_deadline
+from app.tasks.editing import sync_assignments
+from app.tasks.errors import TaskError
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task
-from app.tasks.services import (
-    Progress,
-    TaskError,
-    code_key,
-    next_deadline,
-    review_report,
-    submit_report,
-    sync_assignments,
-    tasks_from_pairings,
-)
+from app.tasks.queries import code_key
+from app.tasks.reports import review_report, submit_report
 from tests.helpers.tasks import seed_notice
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from app.core import time as clock
 from app.core.time import CHINA
 from app.extensions import db
+from app.tasks.deadlines import Urgency, urgency_of
 from app.tasks.models import Assignment, Milestone, ProgressReport, Task, TaskReminder
-from app.tasks.services import Urgency, urgency_of
 from app.units.models import Unit
 from tests.helpers.tasks import assignment_id, notice_id, task_id
 

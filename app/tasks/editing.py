@@ -1,0 +1,154 @@
+"""Making and changing tasks: their units (and so the assignments), their milestones, deleting them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.core import time as clock
+from app.core.audit import record
+from app.extensions import db
+from app.notices.models import Notice
+from app.tasks.errors import TaskError
+from app.tasks.models import (
+    Assignment,
+    AssignmentRole,
+    Milestone,
+    ProgressReport,
+    ProgressState,
+    Task,
+)
+from app.tasks.queries import descendant_ids
+from app.units.models import Unit
+
+
+@dataclass
+class MilestoneData:
+    id: int | None
+    title: str
+    due_on: date | None
+
+
+@dataclass
+class TaskData:
+    code: str
+    title: str
+    description: str = ""
+    parent_id: int | None = None
+    lead_unit_id: int | None = None
+    cooperating_unit_ids: list[int] = field(default_factory=list)
+    due_on: date | None = None
+    sort_order: int = 0
+    milestones: list[MilestoneData] = field(default_factory=list)
+
+
+def sync_assignments(task: Task) -> None:
+    """One assignment per unit: the lead unit as lead, the cooperating units as cooperating.
+
+    A unit that has reported keeps its assignment (and its reports); one dropped before reporting loses it.
+    """
+    wanted: dict[int, str] = {}
+    for unit in task.cooperating_units:
+        wanted[unit.id] = AssignmentRole.cooperate.value
+    if task.lead_unit is not None:
+        wanted[task.lead_unit.id] = AssignmentRole.lead.value
+    units = {u.id: u for u in [*task.cooperating_units, *([task.lead_unit] if task.lead_unit else [])]}
+    existing = {a.unit_id: a for a in task.assignments}
+    for unit_id, assignment in existing.items():
+        if unit_id in wanted:
+            assignment.role = wanted[unit_id]
+        elif assignment.reports:
+            raise TaskError(
+                _(
+                    "%(unit)s has already reported on this task: it cannot be taken off it.",
+                    unit=assignment.unit.display_name,
+                )
+            )
+        else:
+            task.assignments.remove(assignment)
+    for unit_id, role in wanted.items():
+        if unit_id not in existing:
+            task.assignments.append(Assignment(unit=units[unit_id], role=role, state=ProgressState.not_started.value))
+
+
+def save_task(actor, notice: Notice, task: Task | None, data: TaskData) -> Task:
+    """Create or change a task of an issued notice, with its units and milestones; commits."""
+    if not notice.is_issued:
+        raise TaskError(_("Tasks are made from an issued notice."))
+    clash = db.session.scalar(
+        select(Task.id).where(
+            Task.source_notice_id == notice.id, Task.code == data.code, Task.id != (task.id if task else -1)
+        )
+    )
+    if clash is not None:
+        raise TaskError(_("The code %(code)s is already used by another task of this notice.", code=data.code))
+    parent = None
+    if data.parent_id:
+        parent = db.session.get(Task, data.parent_id)
+        if parent is None or parent.source_notice_id != notice.id:
+            raise TaskError(_("The parent task belongs to another notice."))
+        if task is not None and task.id and (parent.id == task.id or parent.id in descendant_ids(task)):
+            raise TaskError(_("A task cannot be placed under itself or one of its sub-tasks."))
+    unit_ids = {data.lead_unit_id, *data.cooperating_unit_ids} - {None}
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids), Unit.is_active.is_(True)))}
+    if unit_ids - set(units):
+        raise TaskError(_("One of the chosen units no longer exists."))
+    creating = task is None
+    if creating:
+        task = Task(source_notice=notice)
+        db.session.add(task)
+    task.code, task.title, task.description = data.code, data.title, data.description or ""
+    task.parent = parent
+    task.lead_unit = units.get(data.lead_unit_id) if data.lead_unit_id else None
+    # The lead unit leads; it is not also one of the cooperating units.
+    task.cooperating_units = [
+        units[i] for i in dict.fromkeys(data.cooperating_unit_ids) if i in units and i != data.lead_unit_id
+    ]
+    task.due_on = data.due_on
+    task.sort_order = data.sort_order or 0
+    _save_milestones(task, data.milestones)
+    sync_assignments(task)
+    db.session.flush()
+    record(actor, "task.create" if creating else "task.update", task, notice=notice.id, code=task.code)
+    db.session.commit()
+    return task
+
+
+def _save_milestones(task: Task, milestones: list[MilestoneData]) -> None:
+    """Rows keep their id; a row left without a title is removed."""
+    by_id = {m.id: m for m in task.milestones if m.id is not None}
+    kept = []
+    for entry in milestones:
+        if not entry.title:
+            continue
+        milestone = by_id.get(entry.id) if entry.id else None
+        if milestone is None:
+            milestone = Milestone(title=entry.title, due_on=entry.due_on)
+        milestone.title, milestone.due_on = entry.title, entry.due_on
+        kept.append(milestone)
+    task.milestones = kept
+
+
+def delete_task(actor, task: Task) -> None:
+    if db.session.scalar(select(Task.id).where(Task.parent_id == task.id).limit(1)) is not None:
+        raise TaskError(_("This task has sub-tasks: delete or move them first."))
+    reported = db.session.scalar(
+        select(func.count(ProgressReport.id))
+        .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+        .where(Assignment.task_id == task.id)
+    )
+    if reported:
+        raise TaskError(_("Units have reported on this task: it cannot be deleted."))
+    record(actor, "task.delete", task, notice=task.source_notice_id, code=task.code)
+    db.session.delete(task)
+    db.session.commit()
+
+
+def set_milestone_done(actor, milestone: Milestone, done: bool) -> Milestone:
+    milestone.done_at = clock.utcnow() if done else None
+    record(actor, "task.milestone", milestone.task, milestone=milestone.id, done=done)
+    db.session.commit()
+    return milestone

@@ -1,0 +1,344 @@
+"""Reading tasks: a notice's tree, a task, a unit's assignments, the reports and reminders on them.
+
+Every query a unit's user reaches takes the user's unit into account: a clerk reaches only its own unit's
+assignments and reports, whatever id it sends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.models import name_of
+from app.core import time as clock
+from app.extensions import db
+from app.notices.models import Notice, NoticeStatus
+from app.tasks.deadlines import (
+    URGENCY_ORDER,
+    Deadline,
+    Urgency,
+    deadline_of,
+    task_is_done,
+)
+from app.tasks.models import (
+    Assignment,
+    ProgressReport,
+    ProgressState,
+    ReviewState,
+    Task,
+    TaskReminder,
+)
+from app.units.models import Unit, UnitKind
+
+
+def code_key(code: str) -> tuple:
+    """Codes in their natural order: 2 before 10, 8-3 before 8-结对1."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.findall(r"\d+|\D+", code))
+
+
+def _task_options():
+    return (
+        selectinload(Task.lead_unit),
+        selectinload(Task.cooperating_units),
+        selectinload(Task.milestones),
+        selectinload(Task.assignments).joinedload(Assignment.unit),
+    )
+
+
+def notice_tasks(notice: Notice) -> list[Task]:
+    """Every task made from the notice, in tree order (parents before children, siblings by order and code)."""
+    tasks = list(db.session.scalars(select(Task).where(Task.source_notice_id == notice.id).options(*_task_options())))
+    return [task for task, _depth in in_tree_order(tasks)]
+
+
+def in_tree_order(tasks: list[Task]) -> list[tuple[Task, int]]:
+    ids = {t.id for t in tasks}
+    children: dict[int | None, list[Task]] = defaultdict(list)
+    for task in tasks:
+        children[task.parent_id if task.parent_id in ids else None].append(task)
+    for siblings in children.values():
+        siblings.sort(key=lambda t: (t.sort_order, code_key(t.code), t.id))
+    ordered: list[tuple[Task, int]] = []
+
+    def walk(parent_id, depth):
+        for task in children.get(parent_id, []):
+            ordered.append((task, depth))
+            walk(task.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+@dataclass
+class TreeRow:
+    task: Task
+    depth: int
+    deadline: Deadline
+    done: int
+    total: int
+    pending_reviews: int
+
+    @property
+    def is_group(self) -> bool:
+        """A heading of the tree (an action such as A1): no unit carries it."""
+        return self.task.lead_unit_id is None and not self.task.assignments
+
+
+TREE_FILTERS = ("", "overdue", "due_soon", "review")
+
+
+def task_tree(notice: Notice) -> list[TreeRow]:
+    """The notice's tasks as the tree page shows them, in a fixed number of queries."""
+    today = clock.today_in_china()
+    tasks = list(db.session.scalars(select(Task).where(Task.source_notice_id == notice.id).options(*_task_options())))
+    pending = dict(
+        db.session.execute(
+            select(Assignment.task_id, func.count(ProgressReport.id))
+            .join(ProgressReport, ProgressReport.assignment_id == Assignment.id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(Task.source_notice_id == notice.id, ProgressReport.review_state == ReviewState.pending.value)
+            .group_by(Assignment.task_id)
+        ).all()
+    )
+    rows = []
+    for task, depth in in_tree_order(tasks):
+        done = sum(1 for a in task.assignments if a.is_done)
+        deadline = deadline_of(task, done=task_is_done(task), today=today)
+        rows.append(TreeRow(task, depth, deadline, done, len(task.assignments), pending.get(task.id, 0)))
+    return rows
+
+
+def tree_counts(rows: list[TreeRow]) -> dict[str, int]:
+    return {
+        "tasks": sum(1 for r in rows if not r.is_group),
+        "overdue": sum(1 for r in rows if r.deadline.urgency == Urgency.overdue),
+        "due_soon": sum(1 for r in rows if r.deadline.urgency == Urgency.due_soon),
+        "review": sum(r.pending_reviews for r in rows),
+    }
+
+
+def visible_task(user, task_id: int) -> Task | None:
+    """Bureau users see every task; anyone else only a task its unit is assigned (else None: the caller 404s)."""
+    query = (
+        select(Task)
+        .where(Task.id == task_id)
+        .options(*_task_options(), joinedload(Task.parent), joinedload(Task.source_notice).joinedload(Notice.series))
+    )
+    if not user.is_bureau_user:
+        query = query.where(
+            select(Assignment.id).where(Assignment.task_id == Task.id, Assignment.unit_id == user.unit_id).exists()
+        )
+    return db.session.scalar(query)
+
+
+def task_children(task: Task) -> list[Task]:
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(Task.parent_id == task.id)
+            .options(selectinload(Task.lead_unit), selectinload(Task.assignments))
+            .order_by(Task.sort_order, Task.id)
+        )
+    )
+
+
+def own_assignment(user, assignment_id: int) -> Assignment | None:
+    """The assignment if it is the user's unit's, else None (the caller answers 404)."""
+    return db.session.scalar(
+        select(Assignment)
+        .where(Assignment.id == assignment_id, Assignment.unit_id == user.unit_id)
+        .options(joinedload(Assignment.task), joinedload(Assignment.unit))
+    )
+
+
+def reports_of(task: Task, user) -> list[ProgressReport]:
+    """The task's reports, newest first: all of them for the bureau, the unit's own for anyone else."""
+    query = (
+        select(ProgressReport)
+        .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+        .where(Assignment.task_id == task.id)
+        .options(
+            joinedload(ProgressReport.assignment).joinedload(Assignment.unit),
+            joinedload(ProgressReport.author),
+            joinedload(ProgressReport.reviewed_by),
+        )
+        .order_by(ProgressReport.created_at.desc(), ProgressReport.id.desc())
+    )
+    if not user.is_bureau_user:
+        query = query.where(Assignment.unit_id == user.unit_id)
+    return list(db.session.scalars(query).unique())
+
+
+def visible_report(user, report_id: int) -> ProgressReport | None:
+    query = (
+        select(ProgressReport)
+        .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+        .where(ProgressReport.id == report_id)
+        .options(
+            joinedload(ProgressReport.assignment).joinedload(Assignment.task),
+            joinedload(ProgressReport.assignment).joinedload(Assignment.unit),
+            joinedload(ProgressReport.author),
+            joinedload(ProgressReport.reviewed_by),
+        )
+    )
+    if not user.is_bureau_user:
+        query = query.where(Assignment.unit_id == user.unit_id)
+    return db.session.scalar(query)
+
+
+@dataclass
+class AssignmentRow:
+    assignment: Assignment
+    task: Task
+    deadline: Deadline
+    last_report: ProgressReport | None = None
+    pending: bool = False  # a report is waiting for the bureau's review
+
+
+UNIT_FILTERS = ("", "open", "overdue", "due_soon")
+
+
+def _assignment_rows(query) -> list[AssignmentRow]:
+    today = clock.today_in_china()
+    assignments = db.session.scalars(
+        query.options(
+            joinedload(Assignment.unit),
+            joinedload(Assignment.task).joinedload(Task.source_notice).joinedload(Notice.series),
+            joinedload(Assignment.task).selectinload(Task.milestones),
+            selectinload(Assignment.reports),
+        )
+    ).unique()
+    rows = []
+    for assignment in assignments:
+        task = assignment.task
+        last = max(assignment.reports, key=lambda r: r.id, default=None)
+        deadline = deadline_of(task, done=assignment.is_done, today=today)
+        waiting = last is not None and last.review_state == ReviewState.pending
+        rows.append(AssignmentRow(assignment, task, deadline, last, waiting))
+    rows.sort(
+        key=lambda r: (
+            URGENCY_ORDER[r.deadline.urgency],
+            r.deadline.due or date.max,
+            r.task.source_notice_id or 0,
+            code_key(r.task.code),
+        )
+    )
+    return rows
+
+
+def unit_assignments(user, *, show: str = "") -> list[AssignmentRow]:
+    """The user's unit's assignments, lead or cooperating: overdue first, then due soon, then by date."""
+    rows = _assignment_rows(select(Assignment).where(Assignment.unit_id == user.unit_id))
+    if show == "open":
+        rows = [r for r in rows if not r.assignment.is_done]
+    elif show in ("overdue", "due_soon"):
+        rows = [r for r in rows if r.deadline.urgency == show]
+    return rows
+
+
+def unit_counts(rows: list[AssignmentRow]) -> dict[str, int]:
+    return {
+        "all": len(rows),
+        "open": sum(1 for r in rows if not r.assignment.is_done),
+        "overdue": sum(1 for r in rows if r.deadline.urgency == Urgency.overdue),
+        "due_soon": sum(1 for r in rows if r.deadline.urgency == Urgency.due_soon),
+    }
+
+
+def pending_reports(limit: int = 50) -> list[ProgressReport]:
+    """Reports waiting for the bureau's review, oldest first."""
+    return list(
+        db.session.scalars(
+            select(ProgressReport)
+            .where(ProgressReport.review_state == ReviewState.pending.value)
+            .options(
+                joinedload(ProgressReport.assignment).joinedload(Assignment.task),
+                joinedload(ProgressReport.assignment).joinedload(Assignment.unit),
+                joinedload(ProgressReport.author),
+            )
+            .order_by(ProgressReport.created_at, ProgressReport.id)
+            .limit(limit)
+        ).unique()
+    )
+
+
+def open_task_reminders(user, limit: int = 10) -> list[TaskReminder]:
+    """Reminders about the unit's tasks that it has not finished, newest first."""
+    return list(
+        db.session.scalars(
+            select(TaskReminder)
+            .join(Assignment, Assignment.id == TaskReminder.assignment_id)
+            .where(Assignment.unit_id == user.unit_id, Assignment.state != ProgressState.done.value)
+            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.task), name_of(TaskReminder.sent_by))
+            .order_by(TaskReminder.sent_at.desc(), TaskReminder.id.desc())
+            .limit(limit)
+        ).unique()
+    )
+
+
+def task_reminders(task: Task) -> list[TaskReminder]:
+    return list(
+        db.session.scalars(
+            select(TaskReminder)
+            .join(Assignment, Assignment.id == TaskReminder.assignment_id)
+            .where(Assignment.task_id == task.id)
+            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.unit), name_of(TaskReminder.sent_by))
+            .order_by(TaskReminder.sent_at.desc(), TaskReminder.id.desc())
+        ).unique()
+    )
+
+
+def issued_notices_with_tasks() -> list[Notice]:
+    return list(
+        db.session.scalars(
+            select(Notice)
+            .where(
+                Notice.status == NoticeStatus.issued.value,
+                select(Task.id).where(Task.source_notice_id == Notice.id).exists(),
+            )
+            .options(joinedload(Notice.series))
+            .order_by(Notice.issued_at.desc(), Notice.id.desc())
+        )
+    )
+
+
+def assignable_units() -> list[Unit]:
+    return list(
+        db.session.scalars(
+            select(Unit)
+            .where(Unit.is_active.is_(True), Unit.kind != UnitKind.bureau)
+            .order_by(Unit.sort_order, Unit.id)
+        )
+    )
+
+
+def descendant_ids(task: Task) -> set[int]:
+    rows = db.session.execute(
+        select(Task.id, Task.parent_id).where(Task.source_notice_id == task.source_notice_id)
+    ).all()
+    children = defaultdict(list)
+    for task_id, parent_id in rows:
+        children[parent_id].append(task_id)
+    found, stack = set(), [task.id]
+    while stack:
+        for child_id in children.get(stack.pop(), []):
+            if child_id not in found:
+                found.add(child_id)
+                stack.append(child_id)
+    return found
+
+
+def parent_choices(notice: Notice, task: Task | None = None) -> list[tuple[int, str]]:
+    """Tasks that can hold this one: not itself and none of its own sub-tasks, indented by depth."""
+    excluded = ({task.id} | descendant_ids(task)) if task is not None and task.id else set()
+    tasks = list(db.session.scalars(select(Task).where(Task.source_notice_id == notice.id)))
+    return [
+        (t.id, "\u3000" * depth + f"{t.code} {t.title}"[:80])
+        for t, depth in in_tree_order(tasks)
+        if t.id not in excluded
+    ]
