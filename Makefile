@@ -39,6 +39,7 @@ TEST_WORKERS ?= 2
 
 test: install
 	$(BIN)/ruff check app tests bench docx_templates
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist load
 
 # Benchmarks: print figures (about five minutes on SQLite; add --pg URL for PostgreSQL too). Not tests.
@@ -47,6 +48,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check app tests bench docx_templates
+	$(BIN)/lint-imports
 
 # After changing user-facing strings: re-extract and merge into the three catalogs.
 extract-messages: $(BIN)/.installed
