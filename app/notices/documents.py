@@ -43,12 +43,19 @@ def header_mark(notice: Notice) -> str:
     return notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
 
 
+def _header(notice: Notice) -> dict:
+    """What the header (版头) prints, the same on the Chinese and the Mongolian version."""
+    return {
+        "mark": header_mark(notice),
+        "mark_mn": get_setting("organ_name_mn"),
+        "header_order": get_setting("header_order"),
+        "number": placeholder_number(notice),
+    }
+
+
 def gongwen_data(notice: Notice) -> GongwenData:
     return GongwenData(
-        mark=header_mark(notice),
-        mark_mn=get_setting("organ_name_mn"),
-        header_order=get_setting("header_order"),
-        number=placeholder_number(notice),
+        **_header(notice),
         title=notice.title,
         addressee_text=notice.addressee_text,
         body=notice.body,
@@ -137,10 +144,7 @@ def render_mongolian_docx(notice: Notice) -> bytes:
         raise LookupError("no Mongolian version")
     return render_mongolian(
         MongolianData(
-            mark=header_mark(notice),
-            mark_mn=get_setting("organ_name_mn"),
-            header_order=get_setting("header_order"),
-            number=placeholder_number(notice),
+            **_header(notice),
             title=translation.title,
             addressee_text=translation.addressee_text,
             body=translation.body,

@@ -312,27 +312,34 @@ def translation(notice_id: int):
     )
 
 
-@bp.get("/notices/<int:notice_id>/mongolian.docx")
-@login_required
-def mongolian_docx(notice_id: int):
+def _with_mongolian_version(notice_id: int) -> Notice:
+    """The notice, if this user may read it and it has a Mongolian version (else 404)."""
     notice = visible_notice(current_user, notice_id) or abort(404)
     if mongolian_version(notice) is None:
         abort(404)
-    return send_download(render_mongolian_docx(notice), f"{notice.number or notice.title}（蒙古文）", DOCX)
+    return notice
+
+
+def _mongolian_name(notice: Notice) -> str:
+    return f"{notice.number or notice.title}（蒙古文）"
+
+
+@bp.get("/notices/<int:notice_id>/mongolian.docx")
+@login_required
+def mongolian_docx(notice_id: int):
+    notice = _with_mongolian_version(notice_id)
+    return send_download(render_mongolian_docx(notice), _mongolian_name(notice), DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/mongolian.pdf")
 @login_required
 def mongolian_document_pdf(notice_id: int):
-    notice = visible_notice(current_user, notice_id) or abort(404)
-    if mongolian_version(notice) is None:
-        abort(404)
+    notice = _with_mongolian_version(notice_id)
     try:
         pdf = mongolian_pdf(notice)
     except (PdfUnavailable, PdfConversionFailed) as exc:
         return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
-    name = f"{notice.number or notice.title}（蒙古文）"
-    return send_download(pdf, name, PDF, inline=request.args.get("inline") == "1")
+    return send_download(pdf, _mongolian_name(notice), PDF, inline=request.args.get("inline") == "1")
 
 
 # Document series (admin)

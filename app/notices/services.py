@@ -6,7 +6,7 @@ leave the database as it was. They never read the request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
@@ -215,24 +215,15 @@ class NoticeData:
     ack_due_on: date | None = None  # units acknowledge by the end of this day (Beijing time)
 
 
+# NoticeData's fields that a Notice stores under the same name and as they are; the others are derived.
+_STORED_AS_IS = tuple(f.name for f in fields(NoticeData) if f.name not in ("documents", "ack_due_on"))
+
+
 def notice_data(notice: Notice) -> NoticeData:
     """The notice as editable data: the one place that reads a Notice back into what a draft is made of."""
     return NoticeData(
-        title=notice.title,
-        series_id=notice.series_id,
-        kind=notice.kind,
-        addressees=notice.addressees,
-        cc=notice.cc,
-        body=notice.body,
+        **{name: getattr(notice, name) for name in _STORED_AS_IS},
         documents=[DocumentText(d.title, d.body) for d in notice.documents],
-        signature_organ=notice.signature_organ,
-        signed_on=notice.signed_on,
-        with_seal=notice.with_seal,
-        note=notice.note,
-        imprint_organ=notice.imprint_organ,
-        imprinted_on=notice.imprinted_on,
-        label_documents_as_attachments=notice.label_documents_as_attachments,
-        reply_requested=notice.reply_requested,
         ack_due_on=notice.ack_due_at.astimezone(CHINA).date() if notice.ack_due_at else None,
     )
 
@@ -257,22 +248,12 @@ def lint_notice(notice: Notice) -> list[Finding]:
 
 
 def _apply(notice: Notice, data: NoticeData) -> None:
+    for name in _STORED_AS_IS:
+        setattr(notice, name, getattr(data, name))
     notice.series_id = data.series_id or None
     notice.kind = data.kind or "文件"
-    notice.title = data.title
-    notice.addressees = data.addressees
     notice.addressee_text = data.addressees.line()
-    notice.cc = data.cc
     notice.cc_text = data.cc.line(closing="")
-    notice.body = data.body
-    notice.signature_organ = data.signature_organ
-    notice.signed_on = data.signed_on
-    notice.with_seal = data.with_seal
-    notice.note = data.note
-    notice.imprint_organ = data.imprint_organ
-    notice.imprinted_on = data.imprinted_on
-    notice.label_documents_as_attachments = data.label_documents_as_attachments
-    notice.reply_requested = data.reply_requested
     due = data.ack_due_on
     notice.ack_due_at = datetime.combine(due, time(23, 59, 59), CHINA) if due else None
     documents = [d for d in data.documents if d.title.strip() or d.body.strip()]
@@ -512,12 +493,8 @@ def save_translation(actor, notice: Notice, data: TranslationData, language: str
     if translation is None:
         translation = NoticeTranslation(notice=notice, language=language)
         db.session.add(translation)
-    translation.title = data.title
-    translation.addressee_text = data.addressee_text
-    translation.body = data.body
-    translation.signature_organ = data.signature_organ
-    translation.review_note = data.review_note
-    translation.needs_review = data.needs_review
+    for name, value in asdict(data).items():
+        setattr(translation, name, value)
     translation.translator_id = actor.id
     record(actor, "notice.translation", notice, language=language, needs_review=translation.needs_review)
     db.session.commit()

@@ -55,11 +55,5 @@ class Reminder(ReminderFields, db.Model):
 
     __tablename__ = "reminders"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id", ondelete="CASCADE"), index=True)
-
     distribution: Mapped[Distribution] = relationship(back_populates="reminders")
-    sent_by: Mapped[User] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<Reminder {self.distribution_id} {self.sent_at:%Y-%m-%d}>"

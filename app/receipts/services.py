@@ -360,14 +360,10 @@ def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, m
 
 
 def reminders_of(notice: Notice) -> list[Reminder]:
-    return list(
-        db.session.scalars(
-            select(Reminder)
-            .join(Distribution, Distribution.id == Reminder.distribution_id)
-            .where(Distribution.notice_id == notice.id)
-            .options(joinedload(Reminder.distribution).joinedload(Distribution.unit), name_of(Reminder.sent_by))
-            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
-        ).unique()
+    return Reminder.newest_first(
+        Distribution,
+        Distribution.notice_id == notice.id,
+        load=(joinedload(Reminder.distribution).joinedload(Distribution.unit), name_of(Reminder.sent_by)),
     )
 
 

@@ -199,14 +199,8 @@ class TaskReminder(ReminderFields, db.Model):
 
     __tablename__ = "task_reminders"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
-
     assignment: Mapped[Assignment] = relationship(back_populates="reminders")
-    sent_by: Mapped[User] = relationship()
-
-    def __repr__(self) -> str:
-        return f"<TaskReminder {self.assignment_id} {self.sent_at:%Y-%m-%d}>"
 
 
 pairing_schools = Table(

@@ -269,27 +269,20 @@ def pending_reports(limit: int = 50) -> list[ProgressReport]:
 
 def open_task_reminders(user, limit: int = 10) -> list[TaskReminder]:
     """Reminders about the unit's tasks that it has not finished, newest first."""
-    return list(
-        db.session.scalars(
-            select(TaskReminder)
-            .join(Assignment, Assignment.id == TaskReminder.assignment_id)
-            .where(Assignment.unit_id == user.unit_id, Assignment.state != ProgressState.done.value)
-            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.task), name_of(TaskReminder.sent_by))
-            .order_by(TaskReminder.sent_at.desc(), TaskReminder.id.desc())
-            .limit(limit)
-        ).unique()
+    return TaskReminder.newest_first(
+        Assignment,
+        Assignment.unit_id == user.unit_id,
+        Assignment.state != ProgressState.done.value,
+        load=(joinedload(TaskReminder.assignment).joinedload(Assignment.task), name_of(TaskReminder.sent_by)),
+        limit=limit,
     )
 
 
 def task_reminders(task: Task) -> list[TaskReminder]:
-    return list(
-        db.session.scalars(
-            select(TaskReminder)
-            .join(Assignment, Assignment.id == TaskReminder.assignment_id)
-            .where(Assignment.task_id == task.id)
-            .options(joinedload(TaskReminder.assignment).joinedload(Assignment.unit), name_of(TaskReminder.sent_by))
-            .order_by(TaskReminder.sent_at.desc(), TaskReminder.id.desc())
-        ).unique()
+    return TaskReminder.newest_first(
+        Assignment,
+        Assignment.task_id == task.id,
+        load=(joinedload(TaskReminder.assignment).joinedload(Assignment.unit), name_of(TaskReminder.sent_by)),
     )
 
 
