@@ -72,6 +72,8 @@ def load_settings(instance_path: str) -> dict:
         "SOFFICE": os.environ.get("SOFFICE", ""),
         # Make the PDF right after issuing, so that downloads never wait for LibreOffice.
         "PDF_ON_ISSUE": _flag("PDF_ON_ISSUE", True),
+        # How often an open receipt view asks for the latest counts.
+        "RECEIPTS_REFRESH_SECONDS": int(os.environ.get("RECEIPTS_REFRESH_SECONDS", 5)),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "noreply@localhost"),

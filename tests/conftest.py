@@ -15,7 +15,9 @@ import os
 os.environ.setdefault("APP_ENV", "testing")
 
 import re  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from functools import partial  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
@@ -99,27 +101,39 @@ def _dataset(request) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class TestDatabase:
+    url: str
+    files_dir: Path
+
+
 @pytest.fixture
-def database_url(request, backend, templates, tmp_path) -> str:
-    """The test's own database (its files in tmp_path/files)."""
+def test_database(request, backend, templates, tmp_path) -> TestDatabase:
+    """The test's database and stored files: a copy of the data its fixtures name, or nothing at all."""
     dataset = _dataset(request)
     if dataset is None:
-        return f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else templates.pg_blank()
+        url = f"sqlite:///{tmp_path / 'test.db'}" if backend == "sqlite" else templates.pg_blank()
+        return TestDatabase(url, tmp_path / "files")
     template = Template(dataset, _password_hash(request))
-    if backend == "sqlite":
-        return templates.sqlite_copy(template, tmp_path)
-    return templates.pg_copy(template, tmp_path)
+    folder = templates.work_folder(backend)
+    url = templates.sqlite_copy(template, folder) if backend == "sqlite" else templates.pg_copy(template, folder)
+    return TestDatabase(url, folder / "files")
 
 
 @pytest.fixture
-def make_app(request, database_url, tmp_path):
+def database_url(test_database) -> str:
+    return test_database.url
+
+
+@pytest.fixture
+def make_app(request, test_database):
     """Build an app on the test's database (or, with SQLALCHEMY_DATABASE_URI, another); its engine is closed after."""
     apps = []
 
     def factory(**overrides):
         from app import create_app
 
-        config = base_config(database_url, tmp_path / "files", _password_hash(request))
+        config = base_config(test_database.url, test_database.files_dir, _password_hash(request))
         config.update(overrides)
         app = create_app(config)
         apps.append(app)
@@ -132,9 +146,33 @@ def make_app(request, database_url, tmp_path):
             db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def cached_apps():
+    """One app per database kind and password hashing, for the whole test process: Flask compiles every URL rule of
+    an app it creates (40 ms); the tests' data is what changes, not the app."""
+    apps: dict[tuple, tuple] = {}
+    yield apps
+    for app, _config in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(request, backend, test_database, cached_apps):
+    """The app on the test's data. Whatever a test changes in its config is put back after it."""
+    from app import create_app
+
+    key = (backend, _password_hash(request))
+    if key not in cached_apps:
+        built = create_app(base_config(test_database.url, test_database.files_dir, key[1]))
+        cached_apps[key] = (built, dict(built.config))
+    app, config = cached_apps[key]
+    yield app
+    app.config.clear()
+    app.config.update(config)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()  # the next test's copy replaces the database under it
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-"""Administration home and site settings."""
+"""Administration home and the settings page (the settings themselves: app/core/settings.py)."""

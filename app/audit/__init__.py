@@ -1,1 +1,1 @@
-"""The audit log: record() adds an event to the current transaction."""
+"""The audit log's page. The events and record(), which every feature calls: app/core/audit.py."""

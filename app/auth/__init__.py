@@ -1,1 +1,1 @@
-"""Accounts, login and the access rules."""
+"""Accounts and logging in. The roles and who may call which route: app/core/access.py."""

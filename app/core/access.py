@@ -1,10 +1,10 @@
-"""Who may call which route: the roles people hold, and one mechanism that every route declares its audience to.
+"""Who may call which route: the roles people hold, and the one mechanism that enforces each route's audience.
 
-Every view declares its audience with one of the decorators below; a
-``before_request`` hook enforces it. A view that declares nothing is refused for
-everyone (and the authorisation test fails), so a new route cannot slip through
-unprotected. Object-level rules (a clerk sees only its own unit's rows) live in the
-services' queries, which take the user as an argument.
+Every view declares its audience with one of the decorators below; a ``before_request`` hook enforces it. A view
+that declares nothing is refused for everyone (and the authorisation test fails), so a new route cannot slip
+through unprotected. Object-level rules (a clerk sees only its own unit's rows) live in the services' queries,
+which take the user as an argument. It lives in core, below the accounts, so that every package (units too)
+declares its routes' audience without importing accounts.
 """
 
 import enum
@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import login_manager
+
+# The roles
 
 
 class Role(enum.StrEnum):
@@ -42,6 +44,8 @@ ROLE_TITLES = {
 
 # Roles of people who work for the bureau itself; everyone else sees only their unit.
 BUREAU_ROLES = frozenset({Role.admin, Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.translator})
+
+# The audiences of routes
 
 PUBLIC = "public"
 ANY_USER = "any_user"

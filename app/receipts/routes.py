@@ -100,6 +100,7 @@ def overview(notice_id: int):
         pending_only=pending_only,
         reminders=reminders_of(notice),
         reminder_form=ReminderForm(formdata=None),
+        refresh_seconds=current_app.config["RECEIPTS_REFRESH_SECONDS"],
     )
 
 

@@ -1,1 +1,1 @@
-"""Task assignments, progress reports, supervision (任务分解, 督办), pairings."""
+"""Task assignments, progress reports, supervision (任务分解, 督办). The demo's pairings: app/demo/pairings.py."""

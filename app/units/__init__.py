@@ -1,1 +1,1 @@
-"""Units and unit groups: who sends and who receives."""
+"""Units and unit groups, and the addressees picked from them: who sends and who receives."""

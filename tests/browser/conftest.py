@@ -27,6 +27,7 @@ from tests.helpers.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PASSWORD,
+    REFRESH_SECONDS,
     REPO,
     sync_playwright,
 )
@@ -96,6 +97,8 @@ def live_server(tmp_path_factory):
         "PDF_ON_ISSUE": "0",
         "SOFFICE": str(workdir / "no-soffice"),
         "MAIL_SERVER": "",
+        # The open receipt view asks for the counts every second (5 s deployed): the tests wait for its answers.
+        "RECEIPTS_REFRESH_SECONDS": str(REFRESH_SECONDS),
         "PYTHONUNBUFFERED": "1",
     }
     _flask(env, "db", "upgrade")

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.helpers.browser import expect
+from tests.helpers.browser import ACTION_TIMEOUT_MS, REFRESH_SECONDS, expect
 
 TITLE = "乌海市教育局关于做好秋季学期开学安全检查工作的通知"
 BODY = "\n".join(
@@ -18,8 +18,8 @@ DOCUMENT_TITLE = "秋季学期开学安全检查工作要点"
 DOCUMENT_BODY = "一、检查范围\n全市各级各类学校。\n二、检查内容\n校舍安全、消防安全、食品安全。"
 # 市一中's clerk: the school is reached through the group 直属各学校（单位）.
 CLERK = "clerk_no1_middle"
-# The receipt view polls every 5 s; give it two rounds and some.
-LIVE_UPDATE_TIMEOUT_MS = 12_000
+# The receipt view polls every REFRESH_SECONDS; give it two rounds and some (and no less than Playwright's default).
+LIVE_UPDATE_TIMEOUT_MS = max(ACTION_TIMEOUT_MS, 2_500 * REFRESH_SECONDS)
 
 
 def take_step(page, action: str, comment: str = "") -> None:

@@ -9,10 +9,10 @@ import re
 
 import pytest
 
-from tests.helpers.browser import PASSWORD, SEED_NUMBER, expect
+from tests.helpers.browser import ACTION_TIMEOUT_MS, PASSWORD, REFRESH_SECONDS, SEED_NUMBER, expect
 
-# The receipt view polls every 5 s.
-NEXT_POLL_TIMEOUT_MS = 12_000
+# The receipt view polls every REFRESH_SECONDS: wait for two rounds and some.
+NEXT_POLL_TIMEOUT_MS = max(ACTION_TIMEOUT_MS, 2_500 * REFRESH_SECONDS)
 
 
 def end_session(page, how: str) -> None:
@@ -54,7 +54,9 @@ def test_the_polling_receipt_view_goes_to_login_when_the_session_ends(open_as, s
     redirects = htmx_redirects(secretary)
 
     # Right after a poll has finished, so that the session ends between two polls.
-    with secretary.expect_request_finished(lambda request: request.url.endswith(receipts_path), timeout=8_000):
+    with secretary.expect_request_finished(
+        lambda request: request.url.endswith(receipts_path), timeout=NEXT_POLL_TIMEOUT_MS
+    ):
         pass
     end_session(secretary, how)
     # The next poll (an htmx GET) gets HX-Redirect and the browser goes to the login page, which leads back here.

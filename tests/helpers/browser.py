@@ -25,5 +25,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# How often the live server's receipt view refreshes itself (RECEIPTS_REFRESH_SECONDS).
+REFRESH_SECONDS = 1
 # Playwright's default for actions and waits; a step of the app answers well within it.
 ACTION_TIMEOUT_MS = 10_000

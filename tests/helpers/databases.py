@@ -7,10 +7,10 @@ test process builds a template of each dataset it needs, the first time a test a
     bureau   the bureau before its first notice (units, groups, accounts, the 乌教发 series)
     demo     everything `demo load` makes, the notice 乌教发〔2023〕75号 included
 
-and every test starts from a copy. On SQLite the template is a file, copied to the test's own folder. On PostgreSQL
-every test of a process works in one schema (test_<pid>): before each test its tables are emptied and refilled from
-the template's schema (test_<pid>_<dataset>) in one round trip. The files the data refers to (the demo notice's
-frozen .docx) are copied along with it.
+and every test starts from a copy, in the same place each time (so that the process can keep one app per database
+kind, conftest.py): on SQLite the template's file is copied over the process's test.db; on PostgreSQL the tables of
+the process's schema (test_<pid>) are emptied and refilled from the template's schema (test_<pid>_<dataset>) in one
+round trip. The files the data refers to (the demo notice's frozen .docx) are copied along with it.
 
 A template's accounts get a cheap password hash unless the test asks for real scrypt (the tests of logging in).
 """
@@ -120,11 +120,26 @@ class Templates:
 
     # SQLite
 
+    def work_folder(self, backend: str) -> Path:
+        """Where this process's tests of the backend keep their database (SQLite) and stored files."""
+        folder = self.root / "work" / backend
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _copy_files(self, template: Template, backend: str, folder: Path) -> None:
+        shutil.rmtree(folder / "files", ignore_errors=True)
+        shutil.copytree(self.files_of(template, backend), folder / "files")
+
     def sqlite_copy(self, template: Template, folder: Path) -> str:
-        """A copy of the template in the folder (test.db and files/); its URL."""
+        """A copy of the template in the folder (test.db and files/, replacing what was there); its URL.
+
+        No connection may be open on the folder's database (the cached app's engine is disposed after each test).
+        """
         self._ensure(template, "sqlite")
+        for suffix in ("-wal", "-shm"):
+            (folder / f"test.db{suffix}").unlink(missing_ok=True)
         shutil.copyfile(self.root / "sqlite" / template.name / "test.db", folder / "test.db")
-        shutil.copytree(self.files_of(template, "sqlite"), folder / "files")
+        self._copy_files(template, "sqlite", folder)
         return f"sqlite:///{folder / 'test.db'}"
 
     # PostgreSQL
@@ -156,7 +171,7 @@ class Templates:
             # A test changed the tables themselves (a restore after dropping them): build them again.
             self._pg_tables()
             self._pg_execute(self._refill_script(template))
-        shutil.copytree(self.files_of(template, "postgresql"), folder / "files")
+        self._copy_files(template, "postgresql", folder)
         return schema_url(PG_SCHEMA)
 
     def _pg_tables(self) -> None:
