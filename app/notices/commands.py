@@ -1,16 +1,30 @@
-"""flask --app wsgi notices export NUMBER --format docx|pdf [--language zh|mn] -o PATH"""
+"""flask --app wsgi notices export | list | load"""
 
+import json
 import re
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from app.auth.models import User, UserRole
+from app.core.access import Role
+from app.database import writing
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable
 from app.extensions import db
-from app.notices.documents import mongolian_pdf, mongolian_version, notice_docx, notice_pdf, render_mongolian_docx
-from app.notices.models import DocumentSeries, Notice
+from app.notices.documents import (
+    mongolian_pdf,
+    mongolian_version,
+    notice_docx,
+    notice_pdf,
+    render_mongolian_docx,
+    store_pdf_after_issue,
+)
+from app.notices.loading import LoadError, load_notices
+from app.notices.models import DocumentSeries, Notice, NoticeStatus
 
 notices_cli = AppGroup("notices", help="Official notices.")
 
@@ -62,3 +76,61 @@ def export_command(number: str, fmt: str, language: str, output: Path):
         raise click.ClickException(str(exc)) from exc
     output.write_bytes(data)
     click.echo(f"{number}: {len(data)} bytes written to {output}")
+
+
+@notices_cli.command("list")
+@click.option("--status", type=click.Choice([s.value for s in NoticeStatus]), help="Only notices in this state.")
+def list_command(status: str | None):
+    """One line per notice, newest first: id, number (or -), status, kind, title."""
+    query = select(Notice).options(joinedload(Notice.series)).order_by(Notice.id.desc())
+    if status:
+        query = query.where(Notice.status == status)
+    for notice in db.session.scalars(query):
+        title = " ".join(notice.title.split())  # one line, whatever the title's breaks
+        click.echo(f"{notice.id}\t{notice.number or '-'}\t{notice.status}\t{notice.kind}\t{title}")
+
+
+@notices_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--as", "username", help="Whose drafts the entries without a number become (default: the first secretary)."
+)
+def load_command(file: Path, username: str | None):
+    """Load notices from a JSON file (README: the notices load format): all of them, or none."""
+    actor = _loading_user(username)
+    try:
+        entries = json.loads(file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.ClickException(f"{file} is not a JSON file in UTF-8: {exc}") from None
+    try:
+        with writing():
+            loaded = load_notices(
+                entries, actor=actor, base_dir=file.parent, max_bytes=current_app.config["MAX_UPLOAD_BYTES"]
+            )
+            db.session.commit()
+    except LoadError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{file}: {exc}. Nothing was loaded.") from None
+    if current_app.config["PDF_ON_ISSUE"]:
+        for item in loaded:
+            if item.notice.is_issued:
+                store_pdf_after_issue(item.notice)
+    for item in loaded:
+        click.echo(item.line)
+
+
+def _loading_user(username: str | None) -> User:
+    if username:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise click.ClickException(f"No account named {username}.")
+        return user
+    user = db.session.scalar(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.secretary)
+        .order_by(User.id)
+    )
+    if user is None:
+        raise click.ClickException("No secretary account to load the drafts as: name one with --as USERNAME.")
+    return user

@@ -23,8 +23,8 @@ from app.documents.lint import Finding, apply_fix, lint
 from app.extensions import db
 from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
 from app.notices.models import Notice
-from app.notices.services import DocumentText, NoticeData, lint_fields, list_series, notice_data
-from app.units.addressees import Addressees
+from app.notices.services import DocumentText, NoticeData, imprint_organ_of, lint_fields, list_series, notice_data
+from app.units.addressees import LIST_SEPARATOR, Addressees, names_in
 from app.units.models import Unit, UnitGroup
 
 
@@ -56,8 +56,10 @@ def _form_values(data: NoticeData, *, version: int) -> dict:
     return values | {
         "addressee_groups": list(data.addressees.group_ids),
         "addressee_units": list(data.addressees.unit_ids),
+        "addressee_others": LIST_SEPARATOR.join(data.addressees.others),
         "cc_groups": list(data.cc.group_ids),
         "cc_units": list(data.cc.unit_ids),
+        "cc_others": LIST_SEPARATOR.join(data.cc.others),
         "version": str(version),
     }
 
@@ -69,8 +71,7 @@ def fill_defaults(form: NoticeForm) -> None:
     bureau = db.session.scalar(select(Unit).where(Unit.kind == "bureau").order_by(Unit.id))
     if bureau is not None:
         form.signature_organ.data = bureau.name
-        office = db.session.scalar(select(Unit).where(Unit.parent_id == bureau.id, Unit.code == "office"))
-        form.imprint_organ.data = office.name if office is not None else f"{bureau.name}办公室"
+        form.imprint_organ.data = imprint_organ_of(bureau)
     form.with_seal.data = True
 
 
@@ -80,8 +81,10 @@ def form_data(form: NoticeForm) -> NoticeData:
         title=form.title.data or "",
         series_id=form.series_id.data or None,
         kind=form.kind.data or "文件",
-        addressees=Addressees.of(form.addressee_groups.data, form.addressee_units.data),
-        cc=Addressees.of(form.cc_groups.data, form.cc_units.data),
+        addressees=Addressees.of(
+            form.addressee_groups.data, form.addressee_units.data, names_in(form.addressee_others.data)
+        ),
+        cc=Addressees.of(form.cc_groups.data, form.cc_units.data, names_in(form.cc_others.data)),
         body=form.body.data or "",
         documents=[DocumentText(e.form.title.data or "", e.form.body.data or "") for e in form.documents.entries],
         signature_organ=form.signature_organ.data or "",

@@ -41,8 +41,20 @@ class NoticeForm(FlaskForm):
     )
     addressee_groups = MultiCheckboxField(_l("Addressee groups"), coerce=int)
     addressee_units = MultiCheckboxField(_l("Addressee units"), coerce=int)
+    addressee_others = StringField(
+        _l("Other addressees, as printed"),
+        description=_l("Organs outside this system, separated by 、"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=2000), DocumentSafe()],
+    )
     cc_groups = MultiCheckboxField(_l("Copy to groups (抄送)"), coerce=int)
     cc_units = MultiCheckboxField(_l("Copy to units (抄送)"), coerce=int)
+    cc_others = StringField(
+        _l("Copy to others, as printed"),
+        description=_l("Organs outside this system, separated by 、"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=2000), DocumentSafe()],
+    )
     body = TextAreaField(
         _l("Text"),
         description=_l(

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -218,6 +219,13 @@ class NoticeTranslation(db.Model):
     addressee_text: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
     signature_organ: Mapped[str] = mapped_column(Text, default="")
+    # The other elements of the 公文, in the translation's words: 附注, the 版记's 抄送 and 印发机关, the 附件说明's
+    # names (in the order of the notice's attachments) and the distributed documents ([{"title": …, "body": …}]).
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    cc_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    imprint_organ: Mapped[str] = mapped_column(Text, default="", server_default="")
+    attachment_titles: Mapped[list] = mapped_column(JSON, default=list)
+    documents: Mapped[list] = mapped_column(JSON, default=list)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     translator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

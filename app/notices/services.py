@@ -37,6 +37,7 @@ from app.notices.models import (
 )
 from app.notices.signals import answers, may_read_notice, notice_issued
 from app.units.addressees import Addressees
+from app.units.models import Unit
 
 
 class NoticeError(ValueError):
@@ -65,6 +66,7 @@ STEPS = {
     "signed": _l("Sign-off (签发)"),
     "declined": _l("Sign-off (签发)"),
     "issued": _l("Issue (印发)"),
+    "imported": _l("Issue (印发)"),
 }
 
 ACTION_TITLES = {
@@ -75,6 +77,7 @@ ACTION_TITLES = {
     "signed": _l("Signed off"),
     "declined": _l("Sent back by the signer"),
     "issued": _l("Issued"),
+    "imported": _l("Imported from another system"),
 }
 
 
@@ -247,7 +250,8 @@ def lint_notice(notice: Notice) -> list[Finding]:
     return lint(lint_fields(notice_data(notice), addressee_text=notice.addressee_text, cc_text=notice.cc_text))
 
 
-def _apply(notice: Notice, data: NoticeData) -> None:
+def apply_data(notice: Notice, data: NoticeData) -> None:
+    """Write the data into the notice (a new draft, the draft being saved, a notice being imported)."""
     for name in _STORED_AS_IS:
         setattr(notice, name, getattr(data, name))
     notice.series_id = data.series_id or None
@@ -265,16 +269,28 @@ def _apply(notice: Notice, data: NoticeData) -> None:
         notice.documents.append(row)
 
 
-def create_draft(actor, data: NoticeData, corrects: Notice | None = None) -> Notice:
+def add_draft(actor, data: NoticeData, corrects: Notice | None = None) -> Notice:
+    """A new draft in the session; the caller commits."""
     notice = Notice(author_id=actor.id, status=NoticeStatus.draft.value)
-    _apply(notice, data)
+    apply_data(notice, data)
     notice.corrects = corrects
     notice.events.append(NoticeEvent(actor_id=actor.id, action="drafted"))
     db.session.add(notice)
     db.session.flush()
     record(actor, "notice.draft", notice, title=notice.title)
+    return notice
+
+
+def create_draft(actor, data: NoticeData, corrects: Notice | None = None) -> Notice:
+    notice = add_draft(actor, data, corrects)
     db.session.commit()
     return notice
+
+
+def imprint_organ_of(organ: Unit) -> str:
+    """The organ's office (办公室) imprints its notices (印发机关): the unit coded office under it, else that name."""
+    office = db.session.scalar(select(Unit).where(Unit.parent_id == organ.id, Unit.code == "office"))
+    return office.name if office is not None else f"{organ.name}办公室"
 
 
 def update_draft(actor, notice: Notice, data: NoticeData, expected_version: int) -> Notice:
@@ -283,7 +299,7 @@ def update_draft(actor, notice: Notice, data: NoticeData, expected_version: int)
         raise NoticeError(_("Only a draft can be edited. This notice is %(status)s.", status=notice.status_title))
     if notice.version != expected_version:
         raise EditConflict(notice)
-    _apply(notice, data)
+    apply_data(notice, data)
     try:
         db.session.commit()
     except StaleDataError:
@@ -403,7 +419,7 @@ def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
         notice.imprinted_on = notice.issued_at.astimezone(CHINA).date()
     notice.events.append(NoticeEvent(actor_id=actor.id, action="issued", comment=comment))
     db.session.flush()
-    notice_issued.send(notice)  # receipts distribute it, in this transaction
+    notice_issued.send(notice, distribute=True)  # receipts distribute it, in this transaction
     freeze_docx(notice)
     record(actor, "notice.issue", notice, number=notice.number, docx_sha256=notice.docx_sha256)
     db.session.commit()

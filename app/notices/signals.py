@@ -32,8 +32,9 @@ class Panel:
 notice_issued = _signals.signal(
     "notice-issued",
     doc="""Sent with the notice, inside the issuing transaction: it has its number and the status issued, and
-    nothing is committed yet. What a receiver adds to the session commits with the issue or not at all (receipts:
-    one distribution per unit it reaches).""",
+    nothing is committed yet. What a receiver adds to the session commits with the issue or not at all. `distribute`
+    says whether the notice goes out now (receipts: one distribution per unit it reaches); a notice imported from an
+    old system (notices load) usually does not.""",
 )
 
 may_read_notice = _signals.signal(

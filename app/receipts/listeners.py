@@ -2,18 +2,19 @@
 
 from app.notices.models import Notice
 from app.notices.signals import Panel, may_read_notice, notice_issued, notice_page
+from app.receipts import services
 from app.receipts.forms import ReceiptForm
-from app.receipts.services import distribute, distribution_for, record_opening, sent_to_unit
 
 
 @notice_issued.connect
-def _distribute(notice: Notice) -> None:
-    distribute(notice)
+def _distribute(notice: Notice, *, distribute: bool) -> None:
+    if distribute:
+        services.distribute(notice)
 
 
 @may_read_notice.connect
 def _sent_to_the_readers_unit(notice: Notice, *, user) -> bool:
-    return sent_to_unit(notice, user.unit_id)
+    return services.sent_to_unit(notice, user.unit_id)
 
 
 @notice_page.connect
@@ -24,9 +25,9 @@ def _receipt(notice: Notice, *, user) -> Panel | None:
         if not notice.is_issued:
             return None
         return Panel.rendered("receipts/_notice_panel.html", notice=notice)
-    distribution = distribution_for(user, notice)
+    distribution = services.distribution_for(user, notice)
     if distribution is None:
         return None
-    record_opening(user, distribution)
+    services.record_opening(user, distribution)
     form = ReceiptForm(formdata=None)
     return Panel.rendered("receipts/_receipt.html", first=True, distribution=distribution, receipt_form=form)

@@ -1,12 +1,14 @@
-"""Addressees: the unit groups and units a notice is sent (or copied) to, as one value.
+"""Addressees: the unit groups and units a notice is sent (or copied) to, and organs outside the system, as one value.
 
-Stored in a JSON column as the picks, in the order printed: groups first, then units, [{"group": 3}, {"unit": 12}].
-Read back as an Addressees, so that nothing else parses the picks: the editor shows the chosen ids, the document
-prints the names (line), receipts expand them to units (units).
+Stored in a JSON column as the picks, in the order printed: groups, then units, then the others by name,
+[{"group": 3}, {"unit": 12}, {"name": "乌海市人民政府办公室"}]. Read back as an Addressees, so that nothing else parses
+the picks: the editor shows the choice, the document prints the names (line), receipts expand them to the units
+that get the notice in their inbox (units; an organ outside the system gets it on paper).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import JSON, TypeDecorator, select
@@ -18,15 +20,25 @@ LIST_SEPARATOR = "、"
 ADDRESSEE_END = "："  # a full-width colon closes the addressee line
 
 
+def names_in(text: str | None) -> tuple[str, ...]:
+    """Names typed one after another, separated by 、 or on lines of their own."""
+    return tuple(name.strip(" \t\u3000") for name in re.split(r"[、\r\n]+", text or "") if name.strip(" \t\u3000"))
+
+
 @dataclass(frozen=True)
 class Addressees:
     group_ids: tuple[int, ...] = ()
     unit_ids: tuple[int, ...] = ()
+    others: tuple[str, ...] = ()  # organs outside the system, printed as written
 
     @classmethod
-    def of(cls, group_ids=(), unit_ids=()) -> Addressees:
-        """From ids as a form gives them (any iterable, ints or digit strings); None is no choice."""
-        return cls(tuple(int(g) for g in group_ids or ()), tuple(int(u) for u in unit_ids or ()))
+    def of(cls, group_ids=(), unit_ids=(), others=()) -> Addressees:
+        """From ids as a form gives them (any iterable, ints or digit strings; None is no choice), and names."""
+        return cls(
+            tuple(int(g) for g in group_ids or ()),
+            tuple(int(u) for u in unit_ids or ()),
+            tuple(name for name in others or () if name),
+        )
 
     @classmethod
     def from_picks(cls, picks: list | None) -> Addressees:
@@ -34,13 +46,18 @@ class Addressees:
         return cls(
             tuple(int(p["group"]) for p in picks if "group" in p),
             tuple(int(p["unit"]) for p in picks if "unit" in p),
+            tuple(str(p["name"]) for p in picks if "name" in p),
         )
 
     def picks(self) -> list[dict]:
-        return [{"group": g} for g in self.group_ids] + [{"unit": u} for u in self.unit_ids]
+        return (
+            [{"group": g} for g in self.group_ids]
+            + [{"unit": u} for u in self.unit_ids]
+            + [{"name": name} for name in self.others]
+        )
 
     def __bool__(self) -> bool:
-        return bool(self.group_ids or self.unit_ids)
+        return bool(self.group_ids or self.unit_ids or self.others)
 
     def line(self, *, closing: str = ADDRESSEE_END) -> str:
         """As the document prints them: 各区教育局、直属各学校（单位）、局机关各科室：
@@ -52,6 +69,7 @@ class Addressees:
         )
         units = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(self.unit_ids))).all())
         names = [groups[g] for g in self.group_ids if g in groups] + [units[u] for u in self.unit_ids if u in units]
+        names += self.others
         return LIST_SEPARATOR.join(names) + closing if names else ""
 
     def units(self) -> list[Unit]:

@@ -148,3 +148,16 @@ def test_the_list_filters_by_status_and_title_words_and_pages(bureau_login, clie
     second = client.get("/notices?q=调度&status=draft&page=2").get_data(as_text=True)
     assert second.count("调度的通知</a>") == 3
     assert "关于安全工作的通知" not in client.get("/notices?status=issued").get_data(as_text=True)
+
+
+def test_organs_outside_the_system_are_printed_as_typed_and_come_back_in_the_editor(bureau_login, client, app):
+    bureau_login("secretary")
+    notice_id = _new_draft(
+        client, app, addressee_others="乌海市人民政府", cc_others="乌海市人民政府办公室、自治区教育厅办公室"
+    )
+    with app.app_context():
+        notice = db.session.get(Notice, notice_id)
+        assert notice.addressee_text == "各区教育局、直属各学校（单位）、局机关各科室、乌海市人民政府："
+        assert notice.cc_text == "乌海市人民政府办公室、自治区教育厅办公室"
+    page = client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
+    assert 'value="乌海市人民政府办公室、自治区教育厅办公室"' in page
