@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User, hash_password
@@ -15,6 +18,7 @@ from app.demo import seed_data as seed
 from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.extensions import db
 from app.notices.documents import freeze_docx
+from app.notices.loading import load_notices
 from app.notices.models import (
     DocumentSeries,
     Notice,
@@ -326,4 +330,18 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
         # Issued notices keep the document they were issued with; the roster is part of it.
         db.session.flush()
         freeze_docx(notice)
+    load_specimens(users["secretary"])
     db.session.commit()
+
+
+SPECIMENS = Path(__file__).with_name("specimens.json")
+
+
+def load_specimens(secretary: User) -> None:
+    """The notices a bureau writes every week, issued and distributed (app/demo/specimens.json, in the format of
+    `notices load`): 抄送 and 附注, a long title and forty addressees, a body of headings, a Mongolian version with
+    Latin and digits. Those already there are left alone."""
+    entries = json.loads(SPECIMENS.read_text(encoding="utf-8"))
+    numbers = {n.number for n in db.session.scalars(select(Notice).where(Notice.status == NoticeStatus.issued.value))}
+    missing = [entry for entry in entries if entry["number"] not in numbers]
+    load_notices(missing, actor=secretary, base_dir=SPECIMENS.parent, max_bytes=current_app.config["MAX_UPLOAD_BYTES"])

@@ -13,6 +13,7 @@ from app.documents.gongwen import GongwenData, render_gongwen, title_lines
 from app.extensions import db
 from app.notices.documents import render_notice_docx
 from app.notices.models import Notice
+from tests.helpers.notices import seed_notice
 from tests.helpers.text import MONGOLIAN
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,7 +22,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 @pytest.fixture
 def seed_docx(demo):
     with demo.app_context():
-        notice = db.session.scalar(db.select(Notice))
+        notice = seed_notice()
         return render_notice_docx(notice)
 
 
@@ -113,7 +114,7 @@ def test_the_header_order_follows_the_setting(demo):
 
     with demo.app_context():
         save_settings(None, {"header_order": "mn_first"})
-        data = render_notice_docx(db.session.scalar(db.select(Notice)))
+        data = render_notice_docx(seed_notice())
     paragraphs = _doc(data).paragraphs
     assert paragraphs[0].style.name == L.STYLE_MARK_MN and paragraphs[1].text == "乌海市教育局文件"
 
@@ -309,7 +310,7 @@ def test_every_run_names_its_font_in_all_four_slots(seed_docx):
 
 def test_rendering_twice_gives_the_same_bytes(demo):
     with demo.app_context():
-        notice = db.session.scalar(db.select(Notice))
+        notice = seed_notice()
         assert render_notice_docx(notice) == render_notice_docx(notice)
     with zipfile.ZipFile(io.BytesIO(render_gongwen(_data()))) as package:
         assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}

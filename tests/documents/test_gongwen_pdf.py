@@ -5,7 +5,7 @@ import pytest
 from app.documents.pdf import docx_to_pdf
 from app.extensions import db
 from app.notices.documents import render_notice_docx
-from app.notices.models import Notice
+from tests.helpers.notices import seed_notice
 from tests.helpers.pdf import require_libreoffice
 from tests.helpers.pdfmeasure import chars, page_count, text_lines
 
@@ -26,7 +26,7 @@ def seed_pdf(tmp_path_factory):
     with app.app_context():
         db.create_all()
         load_demo(DEMO_PASSWORD)
-        docx = render_notice_docx(db.session.scalar(db.select(Notice)))
+        docx = render_notice_docx(seed_notice())
         pdf = docx_to_pdf(docx)
         db.engine.dispose()
     return pdf

@@ -35,7 +35,7 @@ def test_mongolian_text_survives_form_database_and_docx_unchanged(login, client,
     login("translator")
     assert _save(client).status_code == 303
     with app.app_context():
-        translation = db.session.scalar(db.select(NoticeTranslation))
+        translation = db.session.scalar(db.select(NoticeTranslation).where(NoticeTranslation.notice_id == 1))
         assert translation.title == TITLE and translation.body == BODY
         assert translation.needs_review is True
     data = client.get("/notices/1/mongolian.docx").data

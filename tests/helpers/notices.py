@@ -10,6 +10,15 @@ from app.notices.models import DocumentSeries, Notice
 from app.units.models import UnitGroup
 
 
+def seed_notice() -> Notice:
+    """乌教发〔2023〕75号 (inside an app context)."""
+    return db.session.scalar(
+        select(Notice)
+        .join(DocumentSeries, DocumentSeries.id == Notice.series_id)
+        .where(DocumentSeries.organ_code == "乌教发", Notice.year == 2023, Notice.serial == 75)
+    )
+
+
 def group_ids(app, names):
     with app.app_context():
         groups = {g.name: g.id for g in db.session.scalars(select(UnitGroup))}

@@ -3,18 +3,9 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.notices.models import DocumentSeries, Notice
 from app.tasks.models import Assignment, Task
 from app.units.models import Unit
-
-
-def seed_notice() -> Notice:
-    """乌教发〔2023〕75号 (inside an app context)."""
-    return db.session.scalar(
-        select(Notice)
-        .join(DocumentSeries, DocumentSeries.id == Notice.series_id)
-        .where(DocumentSeries.organ_code == "乌教发", Notice.year == 2023, Notice.serial == 75)
-    )
+from tests.helpers.notices import seed_notice
 
 
 def notice_id(app) -> int:
