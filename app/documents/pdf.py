@@ -45,7 +45,8 @@ APT_PACKAGES = (
 )
 INSTALL_HINT = (
     "PDF needs LibreOffice and the open fonts, which are not installed on this server. As root: "
-    f"apt-get update && apt-get install -y --no-install-recommends {APT_PACKAGES}; "
+    f"apt-get update && apt-get install -y --no-install-recommends {APT_PACKAGES}, "
+    "then scripts/install-pdf-fonts (the FangSong, Kai and bold Song faces); "
     "then, for fast conversions, in the app's folder: /usr/bin/python3 -m venv --system-site-packages .venv-uno "
     "&& .venv-uno/bin/pip install unoserver==3.7 (or set SOFFICE and UNO_PYTHON to their paths)."
 )
@@ -76,17 +77,19 @@ def pdf_available() -> bool:
 
 
 def docx_to_pdf(docx: bytes, *, vertical_mongolian: bool = False) -> bytes:
-    """The PDF of a .docx, laid out by LibreOffice with the fonts of fonts.conf.
+    """The PDF of a .docx, laid out by LibreOffice with the fonts of fonts.conf, as Word lays the .docx out.
 
-    vertical_mongolian: every page written in vertical columns, left to right, as traditional Mongolian is.
-    LibreOffice 7.4 ignores the .docx's `<w:textDirection w:val="tbLrV"/>` on import, so the document goes through
-    ODF, where the page layouts get `style:writing-mode="tb-lr"` (what the page style's WritingMode = TB_LR is in
-    LibreOffice's own format), and that is exported. It gives the same glyph positions as setting WritingMode over
-    UNO, and works with the one-shot soffice too.
+    The document goes through ODF, LibreOffice's own format, where two things the .docx says but LibreOffice 7.4
+    ignores on import are set on every paragraph style and page layout:
+
+    - no extra space between Chinese and Latin letters or digits (`w:autoSpaceDE`/`w:autoSpaceDN` off in the .docx,
+      `style:text-autospace="none"` in ODF): without it a line with digits is wider than Word makes it, and the
+      signature stops being centred on its date;
+    - vertical_mongolian: every page written in vertical columns, left to right, as traditional Mongolian is
+      (`<w:textDirection w:val="tbLrV"/>`; `style:writing-mode="tb-lr"`, what the page style's WritingMode = TB_LR is
+      over UNO; it gives the same glyph positions).
     """
-    if vertical_mongolian:
-        return _convert(_pages_top_to_bottom(_convert(docx, "odt")), "pdf")
-    return _convert(docx, "pdf")
+    return _convert(_as_word_lays_out(_convert(docx, "odt"), vertical=vertical_mongolian), "pdf")
 
 
 # Discovery: plain functions, so that a test can replace them.
@@ -334,16 +337,25 @@ def _convert_once(data: bytes, convert_to: str, soffice: str) -> bytes:
 # Vertical pages
 
 
-def _pages_top_to_bottom(odt: bytes) -> bytes:
-    """The same ODF document with every page layout written in columns top to bottom, left to right."""
+def _as_word_lays_out(odt: bytes, *, vertical: bool) -> bytes:
+    """The same ODF document with no autospace between scripts, and (vertical) every page in columns, left to right."""
     source, output = zipfile.ZipFile(io.BytesIO(odt)), io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
-            if item.filename == "styles.xml":  # where ODF keeps the page layouts
+            if item.filename in ("styles.xml", "content.xml"):  # named and automatic styles; the page layouts
                 root = etree.fromstring(content)
-                for properties in root.iter(f"{{{STYLE_NS}}}page-layout-properties"):
-                    properties.set(f"{{{STYLE_NS}}}writing-mode", TB_LR)
+                for properties in root.iter(f"{{{STYLE_NS}}}paragraph-properties"):
+                    properties.set(f"{{{STYLE_NS}}}text-autospace", "none")
+                for default in root.iter(f"{{{STYLE_NS}}}default-style"):
+                    if default.get(f"{{{STYLE_NS}}}family") == "paragraph":
+                        properties = default.find(f"{{{STYLE_NS}}}paragraph-properties")
+                        if properties is None:
+                            properties = etree.SubElement(default, f"{{{STYLE_NS}}}paragraph-properties")
+                        properties.set(f"{{{STYLE_NS}}}text-autospace", "none")
+                if vertical:
+                    for properties in root.iter(f"{{{STYLE_NS}}}page-layout-properties"):
+                        properties.set(f"{{{STYLE_NS}}}writing-mode", TB_LR)
                 content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             target.writestr(item, content)  # keeps "mimetype" first and stored, as ODF requires
     return output.getvalue()
