@@ -64,6 +64,8 @@ def paragraph_style(
         set_attrs(child(ppr, "w:jc"), val=align)
     if keep_next:
         child(ppr, "w:keepNext")
+    # No widow or orphan control: it would end pages a line short (§5.2.4 wants 22 lines on every full page).
+    set_attrs(child(ppr, "w:widowControl"), val=0)
     # No extra space between Chinese and Latin letters or digits: every line holds the same 28 characters.
     set_attrs(child(ppr, "w:autoSpaceDE"), val=0)
     set_attrs(child(ppr, "w:autoSpaceDN"), val=0)
@@ -98,46 +100,19 @@ def build() -> bytes:
         first_line_chars=2,
         char_spacing=body_spacing,
     )
-    paragraph_style(
-        document,
-        L.STYLE_HEADING[1],
-        font=L.HEITI,
-        size=L.SIZE_3,
-        align="both",
-        first_line_chars=2,
-        char_spacing=body_spacing,
-        keep_next=True,
-    )
-    paragraph_style(
-        document,
-        L.STYLE_HEADING[2],
-        font=L.KAITI,
-        size=L.SIZE_3,
-        align="both",
-        first_line_chars=2,
-        char_spacing=body_spacing,
-        keep_next=True,
-    )
-    paragraph_style(
-        document,
-        L.STYLE_HEADING[3],
-        font=L.FANGSONG,
-        size=L.SIZE_3,
-        align="both",
-        first_line_chars=2,
-        char_spacing=body_spacing,
-        keep_next=True,
-    )
-    paragraph_style(
-        document,
-        L.STYLE_HEADING[4],
-        font=L.FANGSONG,
-        size=L.SIZE_3,
-        align="both",
-        first_line_chars=2,
-        char_spacing=body_spacing,
-        keep_next=True,
-    )
+    # A heading keeps with the first line of the paragraph after it: it moves to the next page only when it would
+    # otherwise end a page. (Widow and orphan control stay off: every full page holds 22 lines, §5.2.4.)
+    for level, style_name in L.STYLE_HEADING.items():
+        paragraph_style(
+            document,
+            style_name,
+            font=L.HEADING_FONTS[level],
+            size=L.SIZE_3,
+            align="both",
+            first_line_chars=2,
+            char_spacing=body_spacing,
+            keep_next=True,
+        )
     paragraph_style(document, L.STYLE_ROSTER, font=L.FANGSONG, size=L.SIZE_3, align="left", char_spacing=body_spacing)
     paragraph_style(
         document, L.STYLE_ADDRESSEE, font=L.FANGSONG, size=L.SIZE_3, align="both", char_spacing=body_spacing

@@ -33,6 +33,7 @@ from app.documents.ooxml import (
 )
 from app.documents.scripts import is_mongolian, script_runs
 from app.documents.text import paragraphs
+from app.documents.titles import title_lines
 
 TEMPLATE = Path(__file__).resolve().parent.parent.parent / "docx_templates" / "gongwen.docx"
 
@@ -76,79 +77,9 @@ def text_width_chars(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 and not is_mongolian(ch) else 1 for ch in text)
 
 
-# Titles: broken into lines by meaning, as a trapezoid or diamond.
-
-_GOOD_AFTER = ("关于", "印发", "转发", "》", "、", "，", "年")
-_GOOD_BEFORE = (
-    "《",
-    "的通知",
-    "的决定",
-    "的意见",
-    "的报告",
-    "的批复",
-    "的函",
-    "的规定",
-    "的办法",
-    "工作",
-    "若干",
-    "全市",
-    "全区",
-    "进一步",
-    "加快",
-    "推进",
-    "实施",
-    "开展",
-    "做好",
-    "加强",
-    "关于",
-)
-# Weaker cues: the end of an organ's name, and small words that join phrases.
-_WEAK_AFTER = tuple("局厅委办部院会校区市省县旗")
-_WEAK_AROUND = ("的", "和", "与", "及", "对", "在", "等")
-TITLE_CHARS_PER_LINE = int(L.TEXT_WIDTH_MM / (L.SIZE_2 * 25.4 / 72))  # 20
-
-
-def _break_cost(title: str, pos: int) -> float:
-    """How badly a line break at pos cuts the meaning: 0 between phrases, 15 inside a word."""
-    before, after = title[:pos], title[pos:]
-    if after[:1] in "，。、》）”：；":
-        return 100.0  # a line never starts with closing punctuation
-    if any(before.endswith(w) for w in _GOOD_AFTER) or any(after.startswith(w) for w in _GOOD_BEFORE):
-        cost = 0.0
-    elif before.endswith(_WEAK_AFTER) or before.endswith(_WEAK_AROUND) or after.startswith(_WEAK_AROUND):
-        cost = 4.0
-    else:
-        cost = 15.0
-    if before.count("《") > before.count("》"):
-        cost += 3.0  # inside a document's name
-    return cost
-
-
-def title_lines(title: str, per_line: int = TITLE_CHARS_PER_LINE) -> list[str]:
-    """Break a long title where the meaning allows, into lines of similar length (梯形 or 菱形)."""
-    n = len(title)
-    if n <= per_line:
-        return [title]
-    lines_needed = -(-n // per_line)
-    best: tuple[float, list[int]] | None = None
-
-    def search(start: int, breaks: list[int], cost: float):
-        nonlocal best
-        if n - start <= per_line:
-            sizes = [b - a for a, b in zip([0, *breaks], [*breaks, n], strict=True)]
-            total = cost + (max(sizes) - min(sizes)) + (len(sizes) - lines_needed) * 20
-            if best is None or total < best[0]:
-                best = (total, list(breaks))
-            return
-        if len(breaks) >= lines_needed:
-            return
-        for pos in range(start + max(4, per_line // 2 - 4), min(start + per_line, n - 1) + 1):
-            search(pos, [*breaks, pos], cost + _break_cost(title, pos))
-
-    search(0, [], 0.0)
-    assert best is not None
-    cuts = [0, *best[1], n]
-    return [title[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+def body_lines(text: str) -> int:
+    """How many lines of 3号 text a paragraph set flush left takes (28 characters a line)."""
+    return -(-int(text_width_chars(text) * 100) // (L.CHARS_PER_LINE * 100)) if text else 0
 
 
 @lru_cache(maxsize=1)
@@ -224,7 +155,7 @@ class Renderer:
             "bottom",
             size_eighths=L.RULE_EIGHTHS,
             color=L.RED,
-            space_pt=round(L.RULE_BELOW_NUMBER_MM / (25.4 / 72)),
+            space_pt=L.RULE_SPACE_PT,
         )
 
     def mongolian_mark(self, before: int):
@@ -259,6 +190,10 @@ class Renderer:
                 self.paragraph(L.STYLE_HEADING[p.level], p.text)
             elif p.lead:
                 self.paragraph(L.STYLE_BODY, p.rest, bold_lead=p.lead)
+            elif p.heading_lead:
+                paragraph = self.new_paragraph(L.STYLE_BODY)
+                self.add_text(paragraph, p.heading_lead, font=L.HEADING_FONTS[p.level])
+                self.add_text(paragraph, p.text[len(p.heading_lead) :])
             else:
                 self.paragraph(L.STYLE_BODY, p.text)
 
@@ -321,6 +256,17 @@ class Renderer:
                 set_attrs(child(ppr, "w:ind"), left=left, hanging=number_width)
                 self.add_text(paragraph, f"{index}.{name}")
 
+    def keep_with_the_signature(self, body_paragraphs: int):
+        """§7.3.5: no page should hold only the signature and its date. The text's last paragraph keeps with the
+        signature, so that it moves to the next page with them, when it is short (LibreOffice moves a kept
+        paragraph whole) and not the only one (the first page must show text)."""
+        if not (self.data.signature_organ or self.data.signed_on) or body_paragraphs < 2:
+            return
+        last = self.document.element.body.findall(qn("w:p"))[-1]
+        text = "".join(t.text or "" for t in last.iter(qn("w:t")))
+        if body_lines("\u3000\u3000" + text) <= 3:  # with its first-line indent
+            child(last.get_or_add_pPr(), "w:keepNext")
+
     def signature(self):
         """§7.3.5: the organ centred over the date (sealed), or right-aligned two characters in (unsealed)."""
         data = self.data
@@ -346,6 +292,8 @@ class Renderer:
         if data.signature_organ:
             organ = self.paragraph(L.STYLE_SIGNATURE, data.signature_organ, before=L.lines(blank_before))
             set_attrs(child(organ._p.get_or_add_pPr(), "w:ind"), right=round(organ_right * char))
+            if date_text:
+                child(organ._p.get_or_add_pPr(), "w:keepNext")  # the organ and its date on one page
         if date_text:
             dated = self.paragraph(L.STYLE_DATE, date_text, before=0 if data.signature_organ else L.lines(1))
             set_attrs(child(dated._p.get_or_add_pPr(), "w:ind"), right=round(date_right * char))
@@ -366,46 +314,81 @@ class Renderer:
             self.text(body)
 
     def imprint(self):
-        """版记 at the foot of the last page: 抄送, then 印发机关 and 印发日期, between rules.
+        """版记 at the foot of the last page (§7.4): 主送 (when moved here), 抄送, then 印发机关 and 印发日期.
 
-        Its paragraphs share one frame anchored to the bottom of the text block, so the last rule lies
-        on the block's bottom edge of whatever page the 版记 falls on.
+        A table floating at the bottom of the text block, so that Word and LibreOffice alike put it on the foot of
+        the page the text ends on, with its last rule on the block's bottom edge: thick rules first and last, thin
+        ones between (§7.4.1). Rows are 4号 type, one character in from each side; a row that wraps (a long 抄送)
+        goes on under the first name after the colon (§7.4.2).
         """
         data = self.data
-        if not data.cc_text and not data.imprint_organ:
-            return
         rows = []
+        if data.addressee_text and not self.addressees_fit_the_first_page():
+            # Marked as 抄送 is (§7.3.3): organs separated by commas, a full stop after the last.
+            names = data.addressee_text.rstrip("：:").replace("、", "，")
+            rows.append(("主送：", names + "。", ""))
         if data.cc_text:
-            rows.append(("抄送：" + data.cc_text.rstrip("。") + "。", ""))
+            rows.append(("抄送：", data.cc_text.rstrip("。") + "。", ""))
         imprinted = cn_date(data.imprinted_on) + "印发" if data.imprinted_on else ""
-        rows.append((data.imprint_organ, imprinted))
+        if data.imprint_organ or imprinted:
+            rows.append(("", data.imprint_organ, imprinted))
+        if not rows:
+            return
         one_char = pt_to_twips(L.SIZE_4)
-        for index, (left, right) in enumerate(rows):
-            paragraph = self.new_paragraph(L.STYLE_IMPRINT)
+        width = L.TEXT_WIDTH_TWIPS
+        table = self.document.add_table(rows=0, cols=1)
+        tbl = table._tbl
+        tblpr = tbl.tblPr
+        set_attrs(
+            child(tblpr, "w:tblpPr"),
+            leftFromText=0,
+            rightFromText=0,
+            topFromText=0,
+            bottomFromText=0,
+            vertAnchor="margin",
+            tblpYSpec="bottom",
+            # Placed from the page's edge, at the left margin: LibreOffice floats a table as wide as the text block
+            # only when it is positioned on the page (a full-width one in the margins it takes for an inline one).
+            horzAnchor="page",
+            tblpX=mm_to_twips(L.MARGIN_LEFT_MM),
+        )
+        set_attrs(child(tblpr, "w:tblOverlap"), val="never")
+        set_attrs(child(tblpr, "w:tblW"), w=width, type="dxa")
+        set_attrs(child(tblpr, "w:tblLayout"), type="fixed")
+        borders = child(tblpr, "w:tblBorders")
+        for side, size in (
+            ("top", L.IMPRINT_RULE_OUTER_EIGHTHS),
+            ("bottom", L.IMPRINT_RULE_OUTER_EIGHTHS),
+            ("insideH", L.IMPRINT_RULE_INNER_EIGHTHS),
+        ):
+            set_attrs(child(borders, f"w:{side}"), val="single", sz=size, space=0, color=L.BLACK)
+        for side in ("left", "right", "insideV"):
+            set_attrs(child(borders, f"w:{side}"), val="nil")
+        margins = child(tblpr, "w:tblCellMar")
+        for side in ("top", "left", "bottom", "right"):
+            set_attrs(child(margins, f"w:{side}"), w=0, type="dxa")
+        set_attrs(tbl.find(qn("w:tblGrid")).find(qn("w:gridCol")), w=width)
+        for label, text, right in rows:
+            cell = table.add_row().cells[0]
+            set_attrs(child(cell._tc.get_or_add_tcPr(), "w:tcW"), w=width, type="dxa")
+            paragraph = cell.paragraphs[0]
             ppr = paragraph._p.get_or_add_pPr()
-            frame = child(ppr, "w:framePr")
-            set_attrs(
-                frame,
-                w=L.TEXT_WIDTH_TWIPS,
-                wrap="around",
-                vAnchor="margin",
-                hAnchor="margin",
-                xAlign="center",
-                yAlign="bottom",
-            )
-            top = L.IMPRINT_RULE_OUTER_EIGHTHS if index == 0 else L.IMPRINT_RULE_INNER_EIGHTHS
-            set_border(ppr, "top", size_eighths=top, color=L.BLACK, space_pt=1)
-            if index == len(rows) - 1:
-                set_border(ppr, "bottom", size_eighths=L.IMPRINT_RULE_OUTER_EIGHTHS, color=L.BLACK, space_pt=1)
-            tabs = child(ppr, "w:tabs")
-            tab = OxmlElement("w:tab")
-            set_attrs(tab, val="right", pos=L.TEXT_WIDTH_TWIPS - one_char)
-            tabs.append(tab)
-            # One character in from each side: a full-width space of 4号 type before, the tab stop after.
-            self.add_text(paragraph, "\u3000" + left)
+            ppr.style = self.style_ids[L.STYLE_IMPRINT]
+            # One character in from each side; a wrapped line starts under the first character after the label.
+            hanging = len(label) * one_char
+            set_attrs(child(ppr, "w:ind"), left=one_char + hanging, hanging=hanging, right=one_char)
+            if right:
+                tabs = child(ppr, "w:tabs")
+                tab = OxmlElement("w:tab")
+                set_attrs(tab, val="right", pos=width - 2 * one_char)
+                tabs.append(tab)
+            self.add_text(paragraph, label + text)
             if right:
                 paragraph.add_run().add_tab()
                 self.add_text(paragraph, right)
+        # Word ends a document with a paragraph, never a table: an empty one, a point high, holds the anchor.
+        closing = self.new_paragraph(L.STYLE_IMPRINT)
+        set_attrs(child(closing._p.get_or_add_pPr(), "w:spacing"), before=0, after=0, line=20, lineRule="exact")
 
     def page_numbers(self):
         """ "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in."""
@@ -424,14 +407,26 @@ class Renderer:
 
     # The whole notice
 
+    def addressees_fit_the_first_page(self) -> bool:
+        """§7.3.3: when the addressees are so many that the first page would show no text, they go to the 版记.
+
+        The first page has FIRST_PAGE_HEADER_LINES of header, the title's lines, a blank line, then the addressees:
+        at least two lines of text must follow them.
+        """
+        left = L.LINES_PER_PAGE - L.FIRST_PAGE_HEADER_LINES - len(title_lines(self.data.title)) - 1
+        return body_lines(self.data.addressee_text) <= left - 2
+
     def render(self) -> bytes:
         data = self.data
         self.header()
         self.title(data.title, before=L.lines(2))
-        if data.addressee_text:
+        if data.addressee_text and self.addressees_fit_the_first_page():
             self.paragraph(L.STYLE_ADDRESSEE, data.addressee_text, before=L.lines(1))
+        else:
+            self.paragraph(L.STYLE_BODY, "")  # the text begins a line below the title, as below the addressees
         self.text(data.body)
         self.attachment_note()
+        self.keep_with_the_signature(len(paragraphs(data.body)) + len(data.attachments))
         self.signature()
         self.distributed_documents()
         self.imprint()

@@ -32,6 +32,8 @@ HEITI = "黑体"
 KAITI = "楷体_GB2312"
 SONGTI = "宋体"
 MONGOLIAN = "Mongolian Baiti"
+# §7.3.3: the first level of headings in 黑体, the second in 楷体, the third and fourth in 仿宋.
+HEADING_FONTS = {1: HEITI, 2: KAITI, 3: FANGSONG, 4: FANGSONG}
 
 RED = "FF0000"
 BLACK = "000000"
@@ -39,17 +41,28 @@ BLACK = "000000"
 # Header (版头)
 MARK_PT = 36  # 发文机关标志, red 小标宋
 MARK_TOP_MM = 35  # its top edge below the top of the text block
-RULE_BELOW_NUMBER_MM = 4  # the red rule, this far below the document number
+RULE_BELOW_NUMBER_MM = 4  # the red rule, this far below the document number's glyphs (§7.2.4)
 RULE_EIGHTHS = 12  # 1.5 pt
+# The rule is the number paragraph's bottom border; Word and LibreOffice measure a border's space from the bottom of
+# the line (an exact 3号 line, 28.95 pt), which lies 1.1 mm below the glyphs of the number and its 〔〕 (measured in
+# the PDF). So the border's space is the 4 mm less that.
+RULE_SPACE_PT = round((RULE_BELOW_NUMBER_MM - 1.1) / (25.4 / 72))  # 8 pt
+
+# On the first page the header (the mark, the Mongolian line, the number and the red rule, the two lines before the
+# title) takes the first twelve lines of the text block: the title begins on the 13th (measured in the PDF).
+FIRST_PAGE_HEADER_LINES = 12
 
 # 版记 rules: first and last 0.35 mm, the ones between 0.25 mm (in eighths of a point).
 IMPRINT_RULE_OUTER_EIGHTHS = 8  # 1 pt ≈ 0.35 mm
 IMPRINT_RULE_INNER_EIGHTHS = 6  # 0.75 pt ≈ 0.26 mm
 
-# Page number "— 1 —": 4号 宋体, its line 7 mm below the text block, one character in from the edge.
+# Page number "— 1 —": 4号 宋体, one character in from the edge, its dashes 7 mm below the text block (§7.5).
 PAGE_NUMBER_GAP_MM = 7
 PAGE_NUMBER_LINE_MM = SIZE_4 * 25.4 / 72
-FOOTER_DISTANCE_MM = MARGIN_BOTTOM_MM - PAGE_NUMBER_GAP_MM - PAGE_NUMBER_LINE_MM
+# Where the dash is drawn: 2.3 mm above the bottom of its 14 pt line (measured in the PDF). The footer's distance
+# from the page's bottom edge puts that 7 mm below the block.
+PAGE_NUMBER_DASH_ABOVE_LINE_BOTTOM_MM = 2.3
+FOOTER_DISTANCE_MM = MARGIN_BOTTOM_MM - PAGE_NUMBER_GAP_MM - PAGE_NUMBER_DASH_ABOVE_LINE_BOTTOM_MM
 
 LINE_TWIPS = LINE_PITCH_TWIPS
 

@@ -26,6 +26,8 @@ _ORDER = {
     "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
     "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange".split(),
     "w:pBdr": "top left bottom right between bar".split(),
+    "w:tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
+    "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription".split(),
     "w:tblBorders": "top left start bottom right end insideH insideV".split(),
 }
 

@@ -33,9 +33,10 @@ from docx.oxml.table import CT_Tc
 from docx.table import _Cell
 
 from app.documents import layout as L
-from app.documents.gongwen import base_file, save_deterministic, title_lines
+from app.documents.gongwen import base_file, save_deterministic
 from app.documents.ooxml import child, mm_to_twips, pt_to_twips, set_attrs, set_bold, set_fonts, set_lang, set_size
 from app.documents.scripts import script_runs
+from app.documents.titles import title_lines
 
 # The landscape page: the portrait page and its text block, turned.
 LANDSCAPE_WIDTH_MM, LANDSCAPE_HEIGHT_MM = L.PAGE_HEIGHT_MM, L.PAGE_WIDTH_MM  # 297 × 210
@@ -127,7 +128,7 @@ class TaskTableRenderer:
     # Text
 
     def title(self) -> None:
-        per_line = int(LANDSCAPE_TEXT_WIDTH_MM / (L.SIZE_2 * 25.4 / 72))
+        per_line = LANDSCAPE_TEXT_WIDTH_MM / (L.SIZE_2 * 25.4 / 72)
         paragraph = self.document.add_paragraph()
         paragraph._p.get_or_add_pPr().style = self.style_ids[L.STYLE_TITLE]
         for index, line in enumerate(title_lines(self.data.title, per_line)):

@@ -1,8 +1,11 @@
 """The stored form of a notice's text, read back into paragraphs.
 
-One paragraph per line. Headings are known by their prefix (一、 （一） 1. （1）);
-a bold lead sentence is written between double asterisks at the start of a
-paragraph; "\\*" is a literal asterisk; a line "{{roster}}" stands for the roster
+One paragraph per line. Headings are known by their prefix (一、 （一） 1. （1））: a
+short line is a heading of its own (一、指导思想); a paragraph that begins with a
+heading sentence and goes on (（一）加强组织领导。各地各校要……) prints that sentence
+in the heading's font and the rest as text (GB/T 9704 §7.3.3), without keeping it
+with the next paragraph. A bold lead sentence is written between double asterisks
+at the start of a paragraph; "\\*" is a literal asterisk; a line "{{roster}}" stands for the roster
 of the leading group the notice sets up, and "{{roster:NAME}}" for the roster of
 the leading group of that name (an adjustment notice prints the group it adjusts). The HTML preview and the .docx both
 read the text through here, so they always agree.
@@ -21,6 +24,9 @@ _LEVELS = [
     (4, re.compile(r"^[（(]\d{1,2}[）)]")),
 ]
 _LEAD = re.compile(r"^\*\*(.+?)(?<!\\)\*\*(.*)$", re.S)
+# A heading stands alone when it is this short; a longer "heading" paragraph is text that starts with one.
+HEADING_MAX_CHARS = 40
+_HEADING_SENTENCE_END = re.compile("[。！？]")
 
 
 @dataclass(frozen=True)
@@ -37,8 +43,25 @@ class Paragraph:
 
     @property
     def is_heading(self) -> bool:
-        """A heading stands alone: 一、指导思想. A "1." paragraph with a lead sentence is body text."""
-        return self.level is not None and not self.lead and (self.level <= 2 or len(self.text) <= 40)
+        """A heading on a line of its own (一、指导思想; （一）强化组织领导); a sentence (1.对……否决。) is text."""
+        if self.level is None or self.lead or len(self.text) > HEADING_MAX_CHARS:
+            return False
+        if self.level <= 2:
+            return not self.heading_lead
+        return _HEADING_SENTENCE_END.search(self.text[-1:]) is None and not self.text.endswith("；")
+
+    @property
+    def heading_lead(self) -> str:
+        """The heading a paragraph of text begins with, printed in the heading's font (levels 1 and 2, whose fonts
+        differ from the text's): its first sentence when that sentence is a heading's length, else the number."""
+        if self.level is None or self.level > 2 or self.lead:
+            return ""
+        end = _HEADING_SENTENCE_END.search(self.text, 0, HEADING_MAX_CHARS + 1)
+        if end is not None and end.end() < len(self.text):
+            return self.text[: end.end()]
+        if len(self.text) > HEADING_MAX_CHARS:
+            return _LEVELS[self.level - 1][1].match(self.text).group()
+        return ""
 
 
 def heading_level(text: str) -> int | None:

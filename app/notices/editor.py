@@ -24,7 +24,7 @@ from app.extensions import db
 from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
 from app.notices.models import Notice
 from app.notices.services import DocumentText, NoticeData, imprint_organ_of, lint_fields, list_series, notice_data
-from app.units.addressees import LIST_SEPARATOR, Addressees, names_in
+from app.units.addressees import CC_SEPARATOR, LIST_SEPARATOR, Addressees, names_in
 from app.units.models import Unit, UnitGroup
 
 
@@ -114,7 +114,8 @@ def _lint_form_fields(form: NoticeForm) -> dict[str, str]:
         note=_within_limits(data.note),
         documents=[DocumentText(_within_limits(d.title), _within_limits(d.body)) for d in data.documents],
     )
-    return lint_fields(data, addressee_text=data.addressees.line(), cc_text=data.cc.line(closing=""))
+    cc_text = data.cc.line(closing="", separator=CC_SEPARATOR)
+    return lint_fields(data, addressee_text=data.addressees.line(), cc_text=cc_text)
 
 
 def finding_key(finding: Finding) -> str:

@@ -36,7 +36,7 @@ from app.notices.models import (
     format_document_number,
 )
 from app.notices.signals import answers, may_read_notice, notice_issued
-from app.units.addressees import Addressees
+from app.units.addressees import CC_SEPARATOR, Addressees
 from app.units.models import Unit
 
 
@@ -257,7 +257,7 @@ def apply_data(notice: Notice, data: NoticeData) -> None:
     notice.series_id = data.series_id or None
     notice.kind = data.kind or "文件"
     notice.addressee_text = data.addressees.line()
-    notice.cc_text = data.cc.line(closing="")
+    notice.cc_text = data.cc.line(closing="", separator=CC_SEPARATOR)
     due = data.ack_due_on
     notice.ack_due_at = datetime.combine(due, time(23, 59, 59), CHINA) if due else None
     documents = [d for d in data.documents if d.title.strip() or d.body.strip()]

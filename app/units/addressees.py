@@ -18,6 +18,7 @@ from app.units.models import Unit, UnitGroup
 
 LIST_SEPARATOR = "、"
 ADDRESSEE_END = "："  # a full-width colon closes the addressee line
+CC_SEPARATOR = "，"  # 抄送 separates its organs with commas (GB/T 9704 §7.4.2)
 
 
 def names_in(text: str | None) -> tuple[str, ...]:
@@ -59,7 +60,7 @@ class Addressees:
     def __bool__(self) -> bool:
         return bool(self.group_ids or self.unit_ids or self.others)
 
-    def line(self, *, closing: str = ADDRESSEE_END) -> str:
+    def line(self, *, closing: str = ADDRESSEE_END, separator: str = LIST_SEPARATOR) -> str:
         """As the document prints them: 各区教育局、直属各学校（单位）、局机关各科室：
 
         Groups or units deleted since are left out; no name at all gives an empty line.
@@ -70,7 +71,7 @@ class Addressees:
         units = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(self.unit_ids))).all())
         names = [groups[g] for g in self.group_ids if g in groups] + [units[u] for u in self.unit_ids if u in units]
         names += self.others
-        return LIST_SEPARATOR.join(names) + closing if names else ""
+        return separator.join(names) + closing if names else ""
 
     def units(self) -> list[Unit]:
         """The active units reached now: each group's units as the group stands today, then the units picked."""

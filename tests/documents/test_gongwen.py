@@ -9,7 +9,8 @@ import pytest
 from docx.oxml.ns import qn
 
 from app.documents import layout as L
-from app.documents.gongwen import GongwenData, render_gongwen, title_lines
+from app.documents.gongwen import GongwenData, render_gongwen
+from app.documents.titles import title_lines
 from app.extensions import db
 from app.notices.documents import render_notice_docx
 from app.notices.models import Notice
@@ -100,13 +101,14 @@ def test_header_mark_mongolian_line_number_and_red_rule(seed_docx):
     assert run.find(f".//{W}lang").get(qn("w:bidi")) == "mn-Mong-CN"
     for char in "\u202f\u180e":
         assert char in mongolian.text
-    # The number two lines below the mark, centred, 3号仿宋, with the red rule 4 mm under it.
+    # The number two lines below the mark, centred, 3号仿宋, with the red rule under it (4 mm below its glyphs: the
+    # border's space is measured from the line's bottom; the PDF tests measure the 4 mm).
     assert number.text == "乌教发〔2023〕75号" and number.style.name == L.STYLE_NUMBER
     before = number._p.find(f".//{W}spacing").get(qn("w:before"))
     assert int(before) == 2 * 579
     bottom = number._p.find(f".//{W}pBdr/{W}bottom")
     assert bottom.get(qn("w:color")) == "FF0000" and bottom.get(qn("w:val")) == "single"
-    assert abs(int(bottom.get(qn("w:space"))) * 25.4 / 72 - 4) < 0.4
+    assert int(bottom.get(qn("w:space"))) == L.RULE_SPACE_PT
 
 
 def test_the_header_order_follows_the_setting(demo):
@@ -257,25 +259,49 @@ def test_roster_section_in_columns_with_spaced_two_character_roles(seed_docx):
 
 
 def test_imprint_at_the_foot_of_the_last_page_between_rules():
+    """§7.4: a table floating at the bottom of the text block, as wide as it; thick rules first and last, thin ones
+    between; 4号 rows one character in from each side, 抄送 wrapping under the first organ after its colon."""
     document = _doc(
         render_gongwen(
             _data(
-                cc_text="市政府办公室",
+                cc_text="市政府办公室，市人大常委会办公室",
                 imprint_organ="乌海市教育局办公室",
                 imprinted_on=__import__("datetime").date(2024, 3, 2),
             )
         )
     )
-    cc, imprint = _paragraphs_with_style(document, L.STYLE_IMPRINT)
-    assert cc.text == "\u3000抄送：市政府办公室。"
-    assert imprint.text == "\u3000乌海市教育局办公室\t2024年3月2日印发"
+    table = document.tables[-1]
+    tblpr = table._tbl.tblPr
+    position = tblpr.find(f"{W}tblpPr")
+    assert position.get(qn("w:vertAnchor")) == "margin" and position.get(qn("w:tblpYSpec")) == "bottom"
+    assert int(tblpr.find(f"{W}tblW").get(qn("w:w"))) == L.TEXT_WIDTH_TWIPS
+    borders = {b.tag.rsplit("}", 1)[1]: (b.get(qn("w:val")), b.get(qn("w:sz"))) for b in tblpr.find(f"{W}tblBorders")}
+    assert borders["top"] == borders["bottom"] == ("single", "8")  # 0.35 mm
+    assert borders["insideH"] == ("single", "6")  # 0.25 mm
+    assert borders["left"][0] == borders["right"][0] == borders["insideV"][0] == "nil"
+    cc, imprint = (row.cells[0].paragraphs[0] for row in table.rows)
+    assert cc.text == "抄送：市政府办公室，市人大常委会办公室。"
+    assert imprint.text == "乌海市教育局办公室\t2024年3月2日印发"
+    char = 14 * 20  # one 4号 character, in twips
+    indent = cc._p.find(f".//{W}ind")
+    assert int(indent.get(qn("w:left"))) == 4 * char and int(indent.get(qn("w:hanging"))) == 3 * char
+    assert int(indent.get(qn("w:right"))) == char
+    assert cc.style.name == imprint.style.name == L.STYLE_IMPRINT
     assert _size_pt(_style_rpr(document, L.STYLE_IMPRINT)) == 14
-    for paragraph in (cc, imprint):
-        frame = paragraph._p.find(f".//{W}framePr")
-        assert frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
-    tops = [int(p._p.find(f".//{W}pBdr/{W}top").get(qn("w:sz"))) for p in (cc, imprint)]
-    last = int(imprint._p.find(f".//{W}pBdr/{W}bottom").get(qn("w:sz")))
-    assert tops == [8, 6] and last == 8  # 0.35 mm outside, 0.25 mm between
+    # Word wants a paragraph after a table at the end of the text.
+    assert document.element.body[-2].tag == f"{W}p"
+
+
+def test_addressees_too_many_for_the_first_page_move_to_the_imprint():
+    """§7.3.3: forty addressees would fill the first page; they go to the 版记 as 主送, marked as 抄送 is."""
+    names = "、".join(f"乌海市第{n}中学" for n in range(1, 41)) + "："
+    document = _doc(render_gongwen(_data(addressee_text=names, cc_text="市政府办公室")))
+    assert not [p for p in document.paragraphs if p.style.name == L.STYLE_ADDRESSEE]
+    rows = [row.cells[0].paragraphs[0].text for row in document.tables[-1].rows]
+    assert rows[0] == "主送：" + names.rstrip("：").replace("、", "，") + "。"
+    assert rows[1] == "抄送：市政府办公室。"
+    few = _doc(render_gongwen(_data(addressee_text="各区教育局、直属各学校（单位）：")))
+    assert [p.text for p in few.paragraphs if p.style.name == L.STYLE_ADDRESSEE] == ["各区教育局、直属各学校（单位）："]
 
 
 def test_page_numbers_in_odd_and_even_footers(seed_docx):
@@ -291,7 +317,7 @@ def test_page_numbers_in_odd_and_even_footers(seed_docx):
     rpr = _style_rpr(document, L.STYLE_PAGE_NUMBER)
     assert _size_pt(rpr) == 14 and _fonts(rpr)["ascii"] == "宋体"
     distance_mm = section.footer_distance / 36000
-    assert abs(distance_mm + 7 + 14 * 25.4 / 72 - 35) < 0.2
+    assert abs(distance_mm + 7 + L.PAGE_NUMBER_DASH_ABOVE_LINE_BOTTOM_MM - 35) < 0.2  # the dashes 7 mm below
 
 
 def test_every_run_names_its_font_in_all_four_slots(seed_docx):

@@ -149,31 +149,24 @@ def test_font_aliases_resolve_to_the_open_fonts():
     if shutil.which("fc-match") is None:
         pytest.fail("fc-match missing: install fontconfig")
     expected = {
-        "Noto Serif CJK SC": [
-            "仿宋_GB2312",
-            "仿宋",
-            "FangSong",
-            "方正仿宋_GBK",
-            "方正小标宋简体",
-            "方正小标宋_GBK",
-            "小标宋",
-            "宋体",
-            "SimSun",
-        ],
-        "Noto Sans CJK SC": ["黑体", "SimHei", "方正黑体_GBK"],
-        "AR PL UKai CN": ["楷体_GB2312", "楷体", "KaiTi", "方正楷体_GBK"],
-        "Noto Sans Mongolian": ["Mongolian Baiti"],
+        "FandolFang Regular": ["仿宋_GB2312", "仿宋", "FangSong", "方正仿宋_GBK"],
+        "FandolSong Bold": ["方正小标宋简体", "方正小标宋_GBK", "小标宋"],
+        "Noto Serif CJK SC Regular": ["宋体", "SimSun"],
+        "Noto Sans CJK SC Regular": ["黑体", "SimHei", "方正黑体_GBK"],
+        "FandolKai Regular": ["楷体_GB2312", "楷体", "KaiTi", "方正楷体_GBK"],
+        "Noto Sans Mongolian Regular": ["Mongolian Baiti"],
     }
 
     def family(name: str, config: Path | None) -> str:
         env = {**os.environ, "FONTCONFIG_FILE": str(config)} if config else os.environ
         return subprocess.run(
-            ["fc-match", "-f", "%{family[0]}", name], env=env, capture_output=True, text=True, check=True
+            ["fc-match", "-f", "%{family[0]} %{style[0]}", name], env=env, capture_output=True, text=True, check=True
         ).stdout
 
     for target, names in expected.items():
         for name in names:
-            assert family(name, pdf.FONTS_CONF) == target, f"{name} should map to {target} (apt fonts installed?)"
+            found = family(name, pdf.FONTS_CONF)
+            assert found == target, f"{name} maps to {found}, not {target} (fonts installed? scripts/install-pdf-fonts)"
     # The aliases must not leak into other requests (serif lists SimSun: Times New Roman stays what it was).
     assert family("Times New Roman", pdf.FONTS_CONF) == family("Times New Roman", None)
 
@@ -185,10 +178,10 @@ def test_official_chinese_fonts_come_out_in_the_mapped_open_fonts(pdf_server):
         return next(line.fonts for line in lines if line.text.startswith(text[:6]))
 
     # Without fonts.conf, 仿宋_GB2312 and 黑体 come out in a fallback font (AR PL UKai here, a sans elsewhere).
-    assert fonts_of(FANGSONG_TEXT)[0].startswith("NotoSerifCJK")
-    assert fonts_of(TITLE_TEXT)[0].startswith("NotoSerifCJK")
+    assert fonts_of(FANGSONG_TEXT)[0].startswith("FandolFang")
+    assert fonts_of(TITLE_TEXT)[0].startswith("FandolSong-Bold")
     assert fonts_of(HEITI_TEXT)[0].startswith("NotoSansCJK")
-    assert fonts_of(KAITI_TEXT)[0].startswith("UKai")
+    assert fonts_of(KAITI_TEXT)[0].startswith("FandolKai")
     assert {size for line in lines for size in line.sizes} == {16.0, 22.0}
 
 

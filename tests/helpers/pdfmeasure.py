@@ -139,3 +139,41 @@ def _centre_x(char: Char) -> float:
 def _untagged(name: str) -> str:
     tag, plus, rest = name.partition("+")
     return rest if plus and len(tag) == 6 and tag.isupper() else name
+
+
+@dataclass(frozen=True)
+class Rule:
+    y: float  # its middle
+    x0: float
+    x1: float
+    thickness: float
+    color: tuple[float, ...] | None
+
+
+def horizontal_rules(pdf: bytes, page_no: int) -> list[Rule]:
+    """The page's horizontal lines (drawn as lines or as thin filled rectangles), top to bottom."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        rules = []
+        for drawing in document[page_no].get_drawings():
+            for item in drawing["items"]:
+                if item[0] == "l" and abs(item[1].y - item[2].y) < 0.5:
+                    x0, x1 = sorted((item[1].x, item[2].x))
+                    rules.append(Rule(item[1].y, x0, x1, drawing.get("width") or 0.0, drawing.get("color")))
+                elif item[0] == "re" and item[1].height < 2 and item[1].width > 20:
+                    rect = item[1]
+                    rules.append(Rule(rect.y0 + rect.height / 2, rect.x0, rect.x1, rect.height, drawing.get("fill")))
+        return sorted(rules, key=lambda rule: rule.y)
+
+
+def ink_rows(pdf: bytes, page_no: int, clip: tuple[float, float, float, float], *, zoom: float = 8) -> list[float]:
+    """The heights (PDF points from the top of the page) of the pixel rows inside clip (x0, y0, x1, y1) that carry
+    ink: where the glyphs really are drawn, not their font's ascent and descent."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        pixmap = document[page_no].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=pymupdf.Rect(*clip), alpha=False)
+    width, samples, n = pixmap.width, pixmap.samples, pixmap.n
+    rows = []
+    for row in range(pixmap.height):
+        line = samples[row * width * n : (row + 1) * width * n]
+        if min(line) < 128:  # a dark or a saturated (red) pixel
+            rows.append(clip[1] + (row + 0.5) / zoom)
+    return rows

@@ -158,6 +158,6 @@ def test_organs_outside_the_system_are_printed_as_typed_and_come_back_in_the_edi
     with app.app_context():
         notice = db.session.get(Notice, notice_id)
         assert notice.addressee_text == "各区教育局、直属各学校（单位）、局机关各科室、乌海市人民政府："
-        assert notice.cc_text == "乌海市人民政府办公室、自治区教育厅办公室"
+        assert notice.cc_text == "乌海市人民政府办公室，自治区教育厅办公室"  # 抄送: commas (§7.4.2)
     page = client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
-    assert 'value="乌海市人民政府办公室、自治区教育厅办公室"' in page
+    assert 'value="乌海市人民政府办公室、自治区教育厅办公室"' in page  # as typed

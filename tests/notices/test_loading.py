@@ -60,9 +60,11 @@ def test_a_loaded_notice_exports_as_it_was_frozen(runner, demo, tmp_path):
     out = tmp_path / "12.docx"
     result = runner.invoke(args=["notices", "export", "乌教发〔2022〕12号", "--format", "docx", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    document = Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
     assert "乌教发〔2022〕12号" in text and "校舍安全、消防安全。" in text and "2022年3月1日" in text
-    assert "抄送：乌海市人民政府办公室。" in text
+    imprint = [row.cells[0].text for row in document.tables[-1].rows]  # the 版记
+    assert imprint[0] == "抄送：乌海市人民政府办公室。"
 
 
 def test_distribute_sends_an_issued_entry_to_its_addressees(runner, demo, tmp_path):
