@@ -16,6 +16,7 @@ sys.path.insert(0, str(ROOT))
 
 from docx import Document  # noqa: E402
 from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
+from docx.opc.constants import RELATIONSHIP_TYPE as RT  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm  # noqa: E402
 
@@ -33,6 +34,33 @@ from app.documents.ooxml import (  # noqa: E402
 )
 
 OUT = ROOT / "docx_templates" / "gongwen.docx"
+
+# The font table names each font the styles use, with what Word should take when it is missing: stock Windows has
+# 仿宋 and 楷体 but not their _GB2312 versions, which only older systems and bureaus' own machines carry. charset 86
+# is GB 2312; panose and pitch are those of the Windows fonts, so that Word's own matching lands on the same face.
+FONTS = (
+    # name, altName, charset, family, pitch, panose
+    (L.FANGSONG, "仿宋", "86", "modern", "fixed", "02010609030101010101"),
+    (L.KAITI, "楷体", "86", "modern", "fixed", "02010609030101010101"),
+    (L.XIAOBIAOSONG, "宋体", "86", "script", "fixed", "02000000000000000000"),
+    (L.HEITI, "SimHei", "86", "modern", "fixed", "02010609060101010101"),
+    (L.SONGTI, "SimSun", "86", "auto", "variable", "02010600030101010101"),
+    (L.MONGOLIAN, None, "00", "script", "variable", "03000500000000000000"),
+    ("Times New Roman", None, "00", "roman", "variable", "02020603050405020304"),
+)
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def font_table() -> bytes:
+    entries = []
+    for name, alt_name, charset, family, pitch, panose in FONTS:
+        alt = f'<w:altName w:val="{alt_name}"/>' if alt_name else ""
+        entries.append(
+            f'<w:font w:name="{name}">{alt}<w:panose1 w:val="{panose}"/><w:charset w:val="{charset}"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        )
+    declaration = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    return f'{declaration}<w:fonts xmlns:w="{W_NS}">{"".join(entries)}</w:fonts>'.encode()
 
 
 def paragraph_style(
@@ -222,6 +250,8 @@ def build() -> bytes:
     latent = styles_element.find(qn("w:latentStyles"))
     if latent is not None:
         styles_element.remove(latent)
+
+    document.part.part_related_by(RT.FONT_TABLE)._blob = font_table()
 
     buffer = io.BytesIO()
     document.save(buffer)

@@ -7,6 +7,7 @@ import zipfile
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 
 from app.documents import layout as L
 from app.documents.gongwen import GongwenData, render_gongwen
@@ -332,6 +333,23 @@ def test_every_run_names_its_font_in_all_four_slots(seed_docx):
         for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
             assert f"w:{slot}=" in fonts, fonts
     assert "“1+N”" in xml
+
+
+def test_the_font_table_says_what_stock_windows_should_use_for_each_official_font(seed_docx):
+    """A reader without 仿宋_GB2312 and 楷体_GB2312 (stock Windows) gets 仿宋 and 楷体, not Word's default face."""
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
+        table = etree.fromstring(package.read("word/fontTable.xml"))
+    alt_names = {
+        font.get(f"{W}name"): font.find(f"{W}altName").get(f"{W}val") if font.find(f"{W}altName") is not None else None
+        for font in table.iter(f"{W}font")
+    }
+    assert alt_names[L.FANGSONG] == "仿宋"
+    assert alt_names[L.KAITI] == "楷体"
+    assert alt_names[L.HEITI] == "SimHei"
+    # every font a style names is in the table
+    document = _doc(seed_docx)
+    for style_name in L.ALL_STYLES:
+        assert _fonts(_style_rpr(document, style_name))["eastAsia"] in alt_names, style_name
 
 
 def test_rendering_twice_gives_the_same_bytes(demo):
