@@ -6,14 +6,15 @@ points into one paragraph (1-based `line`, code-point `start`/`end`) and carries
 when the fix is certain.
 
 Mongolian script is never flagged or rewritten: a finding whose text contains it is dropped, and the punctuation
-rules leave alone any mark that touches it.
+rules leave alone any mark that touches it. Nor is a roster placeholder ({{roster:NAME}}, see app.documents.text):
+the renderer replaces it by a table, and a "fix" inside it would lose the table.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -31,6 +32,8 @@ RULES = (
     "date-chinese-numerals",
     "addressee-colon",
     "attachment-note-form",
+    "attachment-note-duplicate",
+    "heading-number",
     "halfwidth-punctuation",
 )
 # When two findings would cover the same text the error wins, then the rule listed first.
@@ -48,6 +51,9 @@ class Finding:
     excerpt: str
     message: str
     fix: str | None
+    # Not 0: the fix deletes this many whole lines from `line` on (the paragraph, all of it the excerpt, and the
+    # lines after it) instead of replacing the excerpt. Only a duplicate attachment note is removed so.
+    removes_lines: int = 0
 
 
 def _message_templates() -> dict[str, str]:
@@ -70,6 +76,11 @@ def _message_templates() -> dict[str, str]:
         "note-name-end": _('Attachment name "%(name)s" takes no punctuation at the end; remove "%(text)s".'),
         "halfwidth-pair": _('Half-width brackets "%(text)s" in Chinese text: use full-width "%(fixed)s".'),
         "halfwidth": _('Half-width "%(text)s" in "%(context)s": use the full-width "%(fixed)s".'),
+        "note-duplicate": _(
+            'Attachment note "%(text)s": the document prints the attachment note from the attached files, '
+            "so remove it from the text, or it prints twice."
+        ),
+        "heading-number": _('Heading number "%(text)s": a first-level heading is numbered with 、, as "%(fixed)s".'),
     }
 
 
@@ -243,6 +254,29 @@ def _dates(paragraph: str, field: str) -> Iterator[Hit]:
         fixed = f"{year}年{_chinese_number(month_numeral)}月{day}日"
         values = {"text": match.group(), "fixed": fixed}
         yield "date-chinese-numerals", severity, match.start(), match.end(), fixed, "date-chinese", values
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Heading numbers: GB/T 9704 §7.3.3 numbers the levels 一、 （一） 1. （1）. "一." (or 一． 一。 一，) at the start of a
+# paragraph is a first-level heading typed with the third level's stop, and the renderer would not know it for a
+# heading. (（一) and (一） are the half-width rule's.)
+
+_FIRST_LEVEL_NUMERAL = "(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+# After the paragraph's indent and the "**" of a bold lead sentence; not "一.5" (a number) nor "一是" (a word).
+_WRONG_FIRST_LEVEL_NUMBER = re.compile(
+    f"[{_SPACES}]*(?:\\*\\*)?(?P<number>{_FIRST_LEVEL_NUMERAL})[.．。,，](?![0-9０-９])"
+)
+
+
+def _heading_numbers(paragraph: str, field: str) -> Iterator[Hit]:
+    if not (field == "body" or field.endswith(".body")):
+        return
+    match = _WRONG_FIRST_LEVEL_NUMBER.match(paragraph)
+    if match is None or is_mongolian(_char_at(paragraph, match.end())):
+        return
+    fixed = match.group("number") + "、"
+    values = {"text": paragraph[match.start("number") : match.end()], "fixed": fixed}
+    yield "heading-number", WARNING, match.start("number"), match.end(), fixed, "heading-number", values
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -486,6 +520,33 @@ def _attachment_note(paragraphs: list[tuple[int, str]]) -> Iterator[tuple[int, H
             in_note = False
 
 
+def _note_length(lines: list[str], index: int) -> int:
+    """How many lines the attachment note starting at lines[index] has ("附件：1.…" and the "2.…" lines right after
+    it); 0 if no note starts there."""
+    if _NOTE_FIRST.match(lines[index]) is None:
+        return 0
+    end = index + 1
+    while end < len(lines) and _NOTE_FIRST.match(lines[end]) is None and _NOTE_ITEM.match(lines[end]):
+        end += 1
+    return end - index
+
+
+def _notes_printed_twice(paragraphs: list[tuple[int, str]]) -> dict[int, int]:
+    """The body's own attachment notes, for a notice whose attached files print one: {first line: lines}.
+
+    A note with Mongolian in it is left alone, as Mongolian always is.
+    """
+    texts = [paragraph for _line, paragraph in paragraphs]
+    notes: dict[int, int] = {}
+    index = 0
+    while index < len(texts):
+        length = _note_length(texts, index)
+        if length and not any(MONGOLIAN_CHARACTER.search(text) for text in texts[index : index + length]):
+            notes[paragraphs[index][0]] = length
+        index += length or 1
+    return notes
+
+
 def _field_hits(field: str, paragraphs: list[tuple[int, str]]) -> Iterator[tuple[int, Hit]]:
     if field == "title" or field.endswith(".title"):
         yield from _title(paragraphs)
@@ -498,7 +559,9 @@ def _field_hits(field: str, paragraphs: list[tuple[int, str]]) -> Iterator[tuple
 # ---------------------------------------------------------------------------------------------------------------
 # Putting it together
 
-_PARAGRAPH_RULES = (_document_numbers, _dates, _halfwidth_punctuation)
+_PARAGRAPH_RULES = (_document_numbers, _dates, _heading_numbers, _halfwidth_punctuation)
+# What app.documents.text reads as a roster placeholder, and the near misses a secretary types for one.
+_ROSTER_PLACEHOLDER = re.compile(r"\{\{roster[^{}]*\}\}")
 
 
 def _paragraphs(text: str) -> list[tuple[int, str]]:
@@ -519,8 +582,20 @@ def _without_overlaps(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def lint(fields: dict[str, str]) -> list[Finding]:
-    """Every finding in the given fields: in field order as given, then by line, then by start."""
+def _placeholders(paragraphs: list[tuple[int, str]]) -> dict[int, list[tuple[int, int]]]:
+    """{line: spans} of the roster placeholders."""
+    return {
+        line: [match.span() for match in _ROSTER_PLACEHOLDER.finditer(paragraph)]
+        for line, paragraph in paragraphs
+        if "{{" in paragraph and _ROSTER_PLACEHOLDER.search(paragraph)
+    }
+
+
+def lint(fields: dict[str, str], *, attachments: Sequence[str] = ()) -> list[Finding]:
+    """Every finding in the given fields: in field order as given, then by line, then by start.
+
+    attachments: the titles of the files attached to the notice, from which the document prints its 附件说明.
+    """
     templates: dict[str, str] = {}
     findings: list[Finding] = []
     for field, text in fields.items():
@@ -533,16 +608,39 @@ def lint(fields: dict[str, str]) -> list[Finding]:
             for hit in rule(paragraph, field)
         ]
         hits.extend(_field_hits(field, paragraphs))
-        if hits and not templates:
+        notes = _notes_printed_twice(paragraphs) if field == "body" and attachments else {}
+        if (hits or notes) and not templates:
             templates = _message_templates()
         text_of = dict(paragraphs)
+        # A note that is to go is reported once, as a whole: fixing the form of its lines would be wasted work.
+        removed = {line + offset for line, length in notes.items() for offset in range(length)}
+        placeholders = _placeholders(paragraphs) if hits else {}
         by_line: dict[int, list[Finding]] = {}
         for line, (rule, severity, start, end, fix, key, values) in hits:
             excerpt = text_of[line][start:end]
-            if MONGOLIAN_CHARACTER.search(excerpt):
+            if line in removed or MONGOLIAN_CHARACTER.search(excerpt):
+                continue
+            if any(start < span_end and span_start < end for span_start, span_end in placeholders.get(line, ())):
                 continue
             finding = Finding(rule, severity, field, line, start, end, excerpt, templates[key] % values, fix)
             by_line.setdefault(line, []).append(finding)
+        for line, length in notes.items():
+            paragraph = text_of[line]
+            message = templates["note-duplicate"] % {"text": paragraph.strip(_SPACES)}
+            by_line[line] = [
+                Finding(
+                    "attachment-note-duplicate",
+                    WARNING,
+                    field,
+                    line,
+                    0,
+                    len(paragraph),
+                    paragraph,
+                    message,
+                    "",
+                    removes_lines=length,
+                )
+            ]
         for line in sorted(by_line):
             findings.extend(_without_overlaps(by_line[line]))
     return findings
@@ -567,6 +665,8 @@ def apply_fix(text: str, finding: Finding) -> str:
     paragraph_end = len(raw) - 1 if raw.endswith("\r") else len(raw)
     if not 0 <= finding.start <= finding.end <= paragraph_end or raw[finding.start : finding.end] != finding.excerpt:
         raise ValueError(f"stale fix: line {finding.line} no longer has {finding.excerpt!r} at {finding.start}")
+    if finding.removes_lines:
+        return _remove_lines(lines, finding)
     # A fix that only adds after the excerpt (校 → 校：, 附件 → 附件：) would still find its excerpt once applied.
     fix_end = finding.start + len(finding.fix)
     if (
@@ -576,6 +676,19 @@ def apply_fix(text: str, finding: Finding) -> str:
     ):
         raise ValueError(f"stale fix: line {finding.line} already has {finding.fix!r} at {finding.start}")
     lines[finding.line - 1] = raw[: finding.start] + finding.fix + raw[finding.end :]
+    return "\n".join(lines)
+
+
+def _remove_lines(lines: list[str], finding: Finding) -> str:
+    index = finding.line - 1
+    if (finding.start, finding.end) != (0, len(lines[index].removesuffix("\r"))) or (
+        _note_length(lines, index) != finding.removes_lines
+    ):
+        raise ValueError(f"stale fix: the note at line {finding.line} is no longer the one that was checked")
+    del lines[index : index + finding.removes_lines]
+    if index == len(lines) and index > 0:
+        # The text ended with the note; it still ends as it did, without a line end.
+        lines[index - 1] = lines[index - 1].removesuffix("\r")
     return "\n".join(lines)
 
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 
 from app.core.forms import options
 from app.core.web import render
@@ -118,6 +119,24 @@ def _lint_form_fields(form: NoticeForm) -> dict[str, str]:
     return lint_fields(data, addressee_text=data.addressees.line(), cc_text=cc_text)
 
 
+def _draft_at(editor_url: str) -> Notice | None:
+    """The saved draft that the editor at this address edits; None for a new draft's editor."""
+    try:
+        endpoint, args = current_app.create_url_adapter(request).match(
+            editor_url.removeprefix(request.script_root), method="POST"
+        )
+    except HTTPException:
+        return None
+    return db.session.get(Notice, args["notice_id"]) if endpoint == "notices.edit" else None
+
+
+def _lint_form(form: NoticeForm, notice: Notice | None) -> tuple[dict[str, str], list[Finding]]:
+    """The editor's fields and their findings. Files are attached to the saved draft, not to the form: the
+    document prints its 附件说明 from them, so the check must know them to see a 附件说明 typed into the text."""
+    fields = _lint_form_fields(form)
+    return fields, lint(fields, attachments=[a.title for a in notice.attachments] if notice else [])
+
+
 def finding_key(finding: Finding) -> str:
     return f"{finding.field}|{finding.line}|{finding.start}|{finding.end}|{finding.rule}"
 
@@ -135,7 +154,9 @@ def _field_for(form: NoticeForm, key: str):
 
 
 def _apply_fix(form: NoticeForm, key: str) -> None:
-    wanted = [f for f in lint(_lint_form_fields(form)) if finding_key(f) == key]
+    # A fix is posted to the editor's own address.
+    _fields, findings = _lint_form(form, _draft_at(request.path))
+    wanted = [f for f in findings if finding_key(f) == key]
     field = _field_for(form, key.split("|", 1)[0])
     if not wanted or wanted[0].fix is None or field is None:
         flash(_("That correction no longer applies: the text has changed since. The list below is up to date."), "info")
@@ -265,8 +286,7 @@ def _diff(theirs: str, mine: str) -> Markup:
 
 def render_lint(form: NoticeForm, editor_url: str):
     """Only the lint panel; its fix buttons post the editor form to editor_url."""
-    fields = _lint_form_fields(form)
-    findings = lint(fields)
+    fields, findings = _lint_form(form, _draft_at(editor_url))
     return render(
         "notices/edit.html",
         "notices/_lint.html",
@@ -294,8 +314,7 @@ def _field_labels(form: NoticeForm) -> dict[str, str]:
 
 
 def render_editor(form: NoticeForm, notice: Notice | None, conflict=None):
-    fields = _lint_form_fields(form)
-    findings = lint(fields)
+    fields, findings = _lint_form(form, notice)
     action_url = url_for("notices.edit", notice_id=notice.id) if notice else url_for("notices.create")
     status = 422 if (form.errors or form.form_errors or conflict) else 200
     return render(

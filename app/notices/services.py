@@ -247,7 +247,8 @@ def lint_fields(data: NoticeData, *, addressee_text: str, cc_text: str) -> dict[
 
 
 def lint_notice(notice: Notice) -> list[Finding]:
-    return lint(lint_fields(notice_data(notice), addressee_text=notice.addressee_text, cc_text=notice.cc_text))
+    fields = lint_fields(notice_data(notice), addressee_text=notice.addressee_text, cc_text=notice.cc_text)
+    return lint(fields, attachments=[a.title for a in notice.attachments])
 
 
 def apply_data(notice: Notice, data: NoticeData) -> None:

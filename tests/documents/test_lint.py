@@ -4,6 +4,7 @@
 import pytest
 
 from app.documents.lint import RULES, Finding, apply_all_fixes, apply_fix, blocking, lint
+from app.documents.text import heading_level, roster_groups
 
 # The same string as tests/units: Mongolian with U+202F, a free variation selector and the vowel separator.
 MONGOLIAN = "ᠦᠬᠠᠢ ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ\u180eᠠ ᠭ\u180b ᠨ\u180c\u180d ᠠ\u180f"
@@ -14,11 +15,11 @@ REAL_SENTENCE = (
 )
 
 
-def found(text, field="body", rule=None):
+def found(text, field="body", rule=None, attachments=()):
     """(rule, severity, line, start, end, fix) of each finding, in lint order."""
     return [
         (f.rule, f.severity, f.line, f.start, f.end, f.fix)
-        for f in lint({field: text})
+        for f in lint({field: text}, attachments=attachments)
         if rule is None or f.rule == rule
     ]
 
@@ -32,6 +33,8 @@ def test_rule_ids_are_the_documented_ones():
         "date-chinese-numerals",
         "addressee-colon",
         "attachment-note-form",
+        "attachment-note-duplicate",
+        "heading-number",
         "halfwidth-punctuation",
     )
 
@@ -359,6 +362,97 @@ def test_attachment_rule_only_runs_on_the_body(field):
     assert found("附件：1、乌海市若干措施。", field=field, rule="attachment-note-form") == []
 
 
+# --- 7b. attachment-note-duplicate: the body's own 附件说明 when attached files print one ----------------------
+
+ATTACHED = ["乌海市关于加快教育高质量发展的若干措施", "乌海市义务教育优质均衡发展实施方案"]
+
+
+def test_a_typed_note_is_flagged_once_when_attached_files_print_one():
+    text = "请认真贯彻执行。\n" + NOTE_OK + "\n\n乌海市教育局"
+    (finding,) = lint({"body": text}, attachments=ATTACHED)
+    first = NOTE_OK.split("\n")[0]
+    assert (finding.rule, finding.severity, finding.line, finding.start, finding.end) == (
+        "attachment-note-duplicate",
+        "warning",
+        2,
+        0,
+        len(first),
+    )
+    assert finding.excerpt == first and first in finding.message
+    assert finding.fix == "" and finding.removes_lines == 2
+    assert apply_fix(text, finding) == "请认真贯彻执行。\n\n乌海市教育局"
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("正文。\n附件：乌海市若干措施", "正文。"),
+        ("正文。\n　　附件:乌海市若干措施", "正文。"),
+        ("正文。\n附件1.乌海市若干措施", "正文。"),
+        ("正文。\n附件：\n1.乌海市若干措施\n2.乌海市实施方案", "正文。"),
+        ("正文。\r\n附件：1.甲\r\n　　　2.乙", "正文。"),
+        ("正文。\r\n附件：1.甲\r\n　　　2.乙\r\n", "正文。\r\n"),
+        ("附件：1.乌海市若干措施\n乌海市教育局\n1、加强领导。", "乌海市教育局\n1、加强领导。"),
+    ],
+)
+def test_removing_the_typed_note_takes_exactly_its_lines(text, fixed):
+    findings = lint({"body": text}, attachments=["方案"])
+    assert [f.rule for f in findings] == ["attachment-note-duplicate"]
+    assert apply_all_fixes(text, findings) == fixed
+    assert lint({"body": fixed}, attachments=["方案"]) == []
+
+
+def test_a_note_to_be_removed_is_not_also_checked_for_its_form():
+    text = "一是,加强领导\n附件:1、乌海市若干措施。\n　　　2，乌海市实施方案；"
+    assert found(text, attachments=ATTACHED) == [
+        ("halfwidth-punctuation", "warning", 1, 2, 3, "，"),
+        ("attachment-note-duplicate", "warning", 2, 0, 13, ""),
+    ]
+    assert apply_all_fixes(text, lint({"body": text}, attachments=ATTACHED)) == "一是，加强领导"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        NOTE_OK,
+        "附件:1、乌海市若干措施。",
+    ],
+)
+def test_without_attached_files_the_typed_note_is_the_note(text):
+    assert found(text, rule="attachment-note-duplicate") == []
+    assert found(text, rule="attachment-note-duplicate", attachments=[]) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "具体要求详见附件1。",
+        "请将附件：报名表于9月1日前报送。",
+        "附件1",
+        "附件2中的表格请于9月1日前报送。",
+        "附件：" + MONGOLIAN,
+        "附件：1.乌海市若干措施\n　　　2." + MONGOLIAN,
+    ],
+)
+def test_mentions_of_attachments_and_mongolian_notes_are_not_duplicate_notes(text):
+    assert found(text, rule="attachment-note-duplicate", attachments=ATTACHED) == []
+
+
+@pytest.mark.parametrize("field", ["note", "title", "documents.0.body"])
+def test_only_the_notices_own_body_prints_beside_its_attached_files(field):
+    assert found(NOTE_OK, field=field, rule="attachment-note-duplicate", attachments=ATTACHED) == []
+
+
+def test_removing_a_note_that_has_changed_since_raises():
+    (finding,) = lint({"body": NOTE_OK}, attachments=ATTACHED)
+    with pytest.raises(ValueError):
+        apply_fix(NOTE_OK + "\n　　　3.乌海市任务分解表", finding)  # one more attachment since
+    with pytest.raises(ValueError):
+        apply_fix(NOTE_OK.split("\n")[0], finding)  # one fewer
+    with pytest.raises(ValueError):
+        apply_fix(apply_fix(NOTE_OK, finding), finding)  # already removed
+
+
 # --- 8. halfwidth-punctuation -------------------------------------------------------------------------------------
 
 
@@ -425,6 +519,87 @@ def test_between_two_warnings_on_the_same_text_the_earlier_rule_wins():
 
 def test_document_number_brackets_are_not_also_halfwidth_findings():
     assert [rule for rule, *_ in found("乌党办发(2022)16号")] == ["doc-number-brackets"]
+
+
+# --- heading-number: 一、 not 一. (GB/T 9704 §7.3.3) -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "fix"),
+    [
+        ("一.指导思想", 0, 2, "一、"),
+        ("二．总体要求", 0, 2, "二、"),
+        ("三。保障措施", 0, 2, "三、"),
+        ("四,工作要求", 0, 2, "四、"),
+        ("十．组织实施", 0, 2, "十、"),
+        ("十一.其他事项", 0, 3, "十一、"),
+        ("二十一.其他事项", 0, 4, "二十一、"),
+        ("　　三.保障措施", 2, 4, "三、"),
+        ("**一.加强组织领导。**各地各校要……", 2, 4, "一、"),
+        ("三.五育并举", 0, 2, "三、"),
+    ],
+)
+def test_first_level_heading_with_a_stop(text, start, end, fix):
+    assert found(text) == [("heading-number", "warning", 1, start, end, fix)]
+    fixed = apply_all_fixes(text, lint({"body": text}))
+    assert heading_level(fixed.lstrip("　*")) == 1  # printed as a heading now
+
+
+def test_heading_number_rule_runs_on_distributed_documents():
+    assert found("正文。\n一.指导思想", field="documents.0.body") == [("heading-number", "warning", 2, 0, 2, "一、")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "一、指导思想",
+        "1.加强组织领导",
+        "（一）加强组织领导",
+        "一.5倍",
+        "一．５倍",
+        "分三个阶段：一.准备阶段",
+        "一是加强领导。",
+        "一是，加强领导。",
+        "十一五期间",
+        "一年来，全市教育系统……",
+        "一二·九运动",
+        "第一.加强领导",
+        "一." + MONGOLIAN,
+        MONGOLIAN + "一.",
+    ],
+)
+def test_what_is_not_a_first_level_heading_with_a_stop(text):
+    assert found(text) == []
+
+
+@pytest.mark.parametrize("field", ["title", "note", "addressee_text"])
+def test_heading_number_rule_only_runs_on_texts(field):
+    assert found("一.指导思想", field=field, rule="heading-number") == []
+
+
+@pytest.mark.parametrize("text", ["(一)加强组织领导", "（一)加强组织领导", "(一）加强组织领导"])
+def test_a_second_level_number_with_a_halfwidth_bracket_is_the_halfwidth_rule(text):
+    findings = lint({"body": text})
+    assert [f.rule for f in findings] == ["halfwidth-punctuation"]
+    assert apply_all_fixes(text, findings) == "（一）加强组织领导"
+
+
+# --- roster placeholders --------------------------------------------------------------------------------------------
+
+ROSTER = "{{roster:扩优提质行动领导小组}}"
+
+
+def test_nothing_inside_a_roster_placeholder_is_flagged():
+    text = f"一是,加强领导\n{ROSTER}\n二是;落实责任\n　　{ROSTER}  \n{{{{roster:扩优提质行动领导小组(调整)}}}}"
+    findings = lint({"body": text})
+    assert [(f.line, f.start, f.fix) for f in findings] == [(1, 2, "，"), (3, 2, "；")]
+    fixed = apply_all_fixes(text, findings)
+    assert fixed.split("\n")[1:] == text.split("\n")[1:2] + ["二是；落实责任"] + text.split("\n")[3:]
+    assert roster_groups(fixed) == {"扩优提质行动领导小组", "扩优提质行动领导小组(调整)"}
+
+
+def test_text_beside_a_roster_placeholder_is_still_checked():
+    assert found("名单如下:" + ROSTER) == [("halfwidth-punctuation", "warning", 1, 4, 5, "：")]
 
 
 # --- Mongolian ----------------------------------------------------------------------------------------------------
@@ -559,6 +734,7 @@ ONE_PROBLEM_EACH = [
     ("body", "附件：1.乌海市若干措施。", "attachment-note-form"),
     ("body", "一是,加强领导", "halfwidth-punctuation"),
     ("body", "(一)加强领导", "halfwidth-punctuation"),
+    ("body", "一.加强领导", "heading-number"),
 ]
 
 

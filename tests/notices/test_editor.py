@@ -2,12 +2,14 @@
 
 import io
 import re
+from html import unescape
 
 import docx
 from sqlalchemy import select
 
 from app.extensions import db
 from app.notices.models import Notice
+from app.notices.services import lint_notice
 from tests.helpers.notices import form_version, notice_id_from, seed_form
 
 
@@ -161,3 +163,70 @@ def test_organs_outside_the_system_are_printed_as_typed_and_come_back_in_the_edi
         assert notice.cc_text == "乌海市人民政府办公室，自治区教育厅办公室"  # 抄送: commas (§7.4.2)
     page = client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
     assert 'value="乌海市人民政府办公室、自治区教育厅办公室"' in page  # as typed
+
+
+# The format check and what the document prints besides the text
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+TYPED_NOTE = "请认真贯彻执行。\n附件：1.乌海市扩优提质若干措施\n　　　2.任务分解表"
+
+
+def _fix_keys(html, field="body", rule=""):
+    return re.findall(rf'name="action" value="(fix:{field}\|[^"]*{rule})"', html)
+
+
+def _body_in(html):
+    textarea = re.search(r'<textarea[^>]*name="body"[^>]*>(?:\r?\n)?(.*?)</textarea>', html, re.S).group(1)
+    return unescape(textarea)
+
+
+def test_a_typed_note_beside_attached_files_is_flagged_and_removed_in_one_click(bureau_login, client, app):
+    bureau_login("secretary")
+    notice_id = _new_draft(client, app, body=TYPED_NOTE)
+    # Without attached files the typed note is the document's note.
+    assert _fix_keys(client.get(f"/notices/{notice_id}/edit").get_data(as_text=True), rule="duplicate") == []
+    attached = client.post(
+        f"/notices/{notice_id}/attachments",
+        content_type="multipart/form-data",
+        data={"title": "乌海市扩优提质若干措施", "file": (io.BytesIO(PDF_BYTES), "措施.pdf")},
+    )
+    assert attached.status_code == 303
+    page = client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
+    (key,) = _fix_keys(page, rule="attachment-note-duplicate")
+    with app.app_context():
+        notice = db.session.get(Notice, notice_id)
+        assert [f.rule for f in lint_notice(notice)] == ["attachment-note-duplicate"]  # the notice page, issuing
+    # The live check knows the draft's files from the editor it serves; a new draft has none.
+    form = seed_form(app, body=TYPED_NOTE)
+    live = client.post("/notices/lint", data=dict(form, editor_url=f"/notices/{notice_id}/edit"))
+    assert _fix_keys(live.get_data(as_text=True), rule="attachment-note-duplicate") == [key]
+    assert "Remove the note from the text" in live.get_data(as_text=True)
+    fresh = client.post("/notices/lint", data=dict(form, editor_url="/notices/new"))
+    assert _fix_keys(fresh.get_data(as_text=True), rule="duplicate") == []
+    response = client.post(
+        f"/notices/{notice_id}/edit",
+        data=seed_form(app, body=TYPED_NOTE, version=form_version(client, notice_id), action=key),
+        headers={"HX-Request": "true"},
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith('<div id="notice-editor"')
+    assert _body_in(html) == "请认真贯彻执行。"
+    assert _fix_keys(html, rule="duplicate") == []
+    with app.app_context():
+        assert db.session.get(Notice, notice_id).body == TYPED_NOTE  # a fix is not a save
+
+
+def test_every_fix_the_editor_offers_leaves_the_roster_placeholder_whole(bureau_login, client, app):
+    bureau_login("secretary")
+    body = "一是,加强组织领导\n{{roster:扩优提质行动领导小组}}\n二是:落实责任(包括:学校)"
+    page = client.post("/notices/lint", data=dict(seed_form(app, body=body), editor_url="/notices/new"))
+    html = page.get_data(as_text=True)
+    clicks = 0
+    while _fix_keys(html) and clicks < 10:
+        clicks += 1
+        response = client.post("/notices/new", data=seed_form(app, body=body, action=_fix_keys(html)[0]))
+        html = response.get_data(as_text=True)
+        body = _body_in(html)
+    assert clicks == 3
+    assert body == "一是，加强组织领导\n{{roster:扩优提质行动领导小组}}\n二是：落实责任（包括：学校）"
