@@ -8,7 +8,7 @@ from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_b
 from app.core.forms import error_text, options
 from app.core.time import today_in_china
 from app.core.web import paginate, render, see_other, send_download
-from app.documents.pdf import PdfConversionFailed, PdfUnavailable, pdf_available
+from app.documents.pdf import PdfConversionFailed, PdfTextMissing, PdfUnavailable, pdf_available
 from app.documents.text import paragraphs
 from app.extensions import db
 from app.notices import editor
@@ -282,8 +282,16 @@ def document_pdf(notice_id: int):
     try:
         pdf = notice_pdf(notice)
     except (PdfUnavailable, PdfConversionFailed) as exc:
-        return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
+        return _no_pdf(notice, exc)
     return send_download(pdf, notice.number or notice.title, PDF, inline=request.args.get("inline") == "1")
+
+
+def _no_pdf(notice: Notice, problem: Exception):
+    text_missing = isinstance(problem, PdfTextMissing)
+    if text_missing:
+        current_app.logger.error("PDF of notice %s not kept: %s", notice.id, problem)
+    page = render("notices/pdf_unavailable.html", notice=notice, reason=str(problem), text_missing=text_missing)
+    return page, 503
 
 
 # The Mongolian version
@@ -338,7 +346,7 @@ def mongolian_document_pdf(notice_id: int):
     try:
         pdf = mongolian_pdf(notice)
     except (PdfUnavailable, PdfConversionFailed) as exc:
-        return render("notices/pdf_unavailable.html", notice=notice, reason=str(exc)), 503
+        return _no_pdf(notice, exc)
     return send_download(pdf, _mongolian_name(notice), PDF, inline=request.args.get("inline") == "1")
 
 

@@ -20,7 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from app.documents import pdf
+from app.documents import pdf, pdfpages
+from app.documents.mongolian import MongolianData, render_mongolian
 from tests.helpers.pdf import require_libreoffice
 from tests.helpers.pdfmeasure import page_count, text_lines, vertical_columns
 
@@ -240,6 +241,56 @@ def test_without_the_flag_the_layout_is_horizontal(pdf_server):
     result = pdf.docx_to_pdf(vertical_mongolian_docx([MONGOLIAN_TEXT]))
     lines = [line for line in text_lines(result, 0) if mongolian_letters(line.text)]
     assert [mongolian_letters(line.text) for line in lines] == [mongolian_letters(MONGOLIAN_TEXT)]
+
+
+def test_a_pdf_that_lost_a_paragraph_is_refused_naming_the_paragraph(pdf_server, monkeypatch):
+    """LibreOffice dropping text (as it once did with Mongolian that starts with Latin) never reaches a reader."""
+    lost = "三是健全督导问责机制，定期通报2023年工作进展。"
+    document = Document()
+    for text in (TITLE_TEXT, FANGSONG_TEXT, lost, KAITI_TEXT):
+        add_run(document.add_paragraph(), text, "仿宋_GB2312")
+    docx = docx_bytes(document)
+    assert pdf.docx_to_pdf(docx)  # complete: kept
+
+    laid_out = pdf._as_word_lays_out
+
+    def dropping_the_third_paragraph(fodt: bytes, *, vertical: bool) -> bytes:
+        return laid_out(fodt, vertical=vertical).replace(lost.encode(), b"")
+
+    monkeypatch.setattr(pdf, "_as_word_lays_out", dropping_the_third_paragraph)
+    with pytest.raises(pdf.PdfTextMissing) as raised:
+        pdf.docx_to_pdf(docx)
+    assert raised.value.paragraph.number == 3
+    # counted against the whole PDF: "工作" is also in the fourth paragraph, which the PDF still has
+    assert 0 < raised.value.paragraph.missing <= len([c for c in lost if c.isalnum()])
+    assert "paragraph 3" in str(raised.value) and lost[:10] in str(raised.value)
+
+
+def test_the_mongolian_pdf_keeps_every_character_of_a_paragraph_that_starts_with_latin(pdf_server):
+    """The Mongolian version as the renderer makes it: Latin and digits in their own runs, drawn in place."""
+    paragraphs = [
+        "GB/T 9704-2012 ᠤ ᠱᠠᠭᠠᠷᠳᠠᠯᠭ᠎ᠠ ᠶᠢᠨ ᠳᠠᠭᠠᠭ᠎ᠠ 95.5% ᠡᠴᠡ ᠳᠡᠭᠡᠭᠰᠢ",
+        "2024 ᠣᠨ\u202fᠤ ᠡᠴᠦᠰ www.wuhai.gov.cn/edu ᠲᠠᠪᠴᠠᠩ 0473-3987655",
+        MONGOLIAN_TEXT,
+    ]
+    docx = render_mongolian(
+        MongolianData(
+            mark="乌海市教育局文件",
+            mark_mn=MONGOLIAN_TEXT,
+            header_order="zh_first",
+            number="乌教发〔2024〕3号",
+            title=MONGOLIAN_TEXT,
+            addressee_text="",
+            body="\n".join(paragraphs),
+            signature_organ=MONGOLIAN_TEXT,
+            signed_on=None,
+        )
+    )
+    result = pdf.docx_to_pdf(docx, vertical_mongolian=True)  # the guard passes: nothing is missing
+    text = pdfpages.pdf_text(result)
+    assert pdfpages.counted(text) >= pdfpages.counted("".join(paragraphs))
+    for word in ("GB/T 9704-2012", "95.5%", "www.wuhai.gov.cn/edu", "0473-3987655"):
+        assert word in text  # in place: text extraction follows the glyphs down the column
 
 
 def test_a_broken_docx_fails_clearly_and_the_server_keeps_working(pdf_server):
