@@ -69,6 +69,9 @@ def load_settings(instance_path: str) -> dict:
         "MAX_UPLOAD_BYTES": upload_limit,
         "MAX_CONTENT_LENGTH": 3 * upload_limit + 4 * 1024 * 1024,
         "FILES_DIR": os.environ.get("FILES_DIR") or str(instance / "files"),
+        # Previews of documents (app/notices/preview.py): a cache, safe to delete; the oldest go beyond the count.
+        "PREVIEW_DIR": os.environ.get("PREVIEW_DIR") or str(instance / "previews"),
+        "PREVIEW_CACHE_FILES": int(os.environ.get("PREVIEW_CACHE_FILES", 2000)),
         "SOFFICE": os.environ.get("SOFFICE", ""),
         # Make the PDF right after issuing, so that downloads never wait for LibreOffice.
         "PDF_ON_ISSUE": _flag("PDF_ON_ISSUE", True),

@@ -21,7 +21,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # The order of the README's table; scripts added later run after these, alphabetically.
-ORDER = ["docx", "lint", "pdf", "http", "storm"]
+ORDER = ["docx", "lint", "pdf", "preview", "http", "storm"]
 TAKES_PG = {"http", "storm"}
 SCRIPT_SECONDS = 30 * 60
 
@@ -115,6 +115,17 @@ def _pdf(out: str) -> list[Row]:
     return rows
 
 
+def _preview(out: str) -> list[Row]:
+    found = re.search(r"PREVIEW warm ([\d.]+) s first page, ([\d.]+) s all, (\d+) pages", out)
+    if not found:
+        return []
+    first, whole, pages = float(found.group(1)), float(found.group(2)), found.group(3)
+    return [
+        Row(f"warm preview of a {pages}-page draft, first page shown", f"{first:.2f} s", "under 0.5 s", first < 0.5),
+        Row(f"warm preview of a {pages}-page draft, every page drawn", f"{whole:.2f} s"),
+    ]
+
+
 def _http(out: str) -> list[Row]:
     rows = []
     for backend, page, ratio, rate in re.findall(r"RATIO (\S+) (\S+) ([\d.]+) of /healthz, (\d+) req/s", out):
@@ -145,7 +156,7 @@ def _storm(out: str) -> list[Row]:
     return rows
 
 
-READERS = {"docx": _docx, "lint": _lint, "pdf": _pdf, "http": _http, "storm": _storm}
+READERS = {"docx": _docx, "lint": _lint, "pdf": _pdf, "preview": _preview, "http": _http, "storm": _storm}
 
 
 def summarise(results: list[Result]) -> int:

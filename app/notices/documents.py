@@ -53,7 +53,8 @@ def _header(notice: Notice) -> dict:
     }
 
 
-def gongwen_data(notice: Notice) -> GongwenData:
+def gongwen_data(notice: Notice, *, attachments: list[str] | None = None) -> GongwenData:
+    """attachments: the 附件说明's names, for a notice not in the database (the editor's preview); else its own."""
     return GongwenData(
         **_header(notice),
         title=notice.title,
@@ -63,7 +64,7 @@ def gongwen_data(notice: Notice) -> GongwenData:
         signed_on=notice.signed_on,
         with_seal=notice.with_seal,
         note=notice.note,
-        attachments=[a.title for a in notice.attachments],
+        attachments=[a.title for a in notice.attachments] if attachments is None else attachments,
         documents=[(d.title, d.body) for d in notice.documents],
         label_documents=notice.label_documents_as_attachments,
         cc_text=notice.cc_text,
@@ -74,8 +75,8 @@ def gongwen_data(notice: Notice) -> GongwenData:
     )
 
 
-def render_notice_docx(notice: Notice) -> bytes:
-    return render_gongwen(gongwen_data(notice))
+def render_notice_docx(notice: Notice, *, attachments: list[str] | None = None) -> bytes:
+    return render_gongwen(gongwen_data(notice, attachments=attachments))
 
 
 def notice_docx(notice: Notice) -> bytes:

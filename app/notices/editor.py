@@ -18,13 +18,22 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from app.core.forms import options
+from app.core.time import utcnow
 from app.core.web import render
 from app.documents.docx_import import DocxImportError, import_docx
 from app.documents.lint import Finding, apply_fix, lint
 from app.extensions import db
 from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
-from app.notices.models import Notice
-from app.notices.services import DocumentText, NoticeData, imprint_organ_of, lint_fields, list_series, notice_data
+from app.notices.models import DocumentSeries, Notice, NoticeStatus
+from app.notices.services import (
+    DocumentText,
+    NoticeData,
+    apply_data,
+    imprint_organ_of,
+    lint_fields,
+    list_series,
+    notice_data,
+)
 from app.units.addressees import CC_SEPARATOR, LIST_SEPARATOR, Addressees, names_in
 from app.units.models import Unit, UnitGroup
 
@@ -135,6 +144,20 @@ def _lint_form(form: NoticeForm, notice: Notice | None) -> tuple[dict[str, str],
     document prints its 附件说明 from them, so the check must know them to see a 附件说明 typed into the text."""
     fields = _lint_form_fields(form)
     return fields, lint(fields, attachments=[a.title for a in notice.attachments] if notice else [])
+
+
+def typed_notice(form: NoticeForm, editor_url: str) -> tuple[Notice, list[str]]:
+    """What the editor holds, as a Notice that is never added to the session, and the attached files' names: what
+    the editor's preview renders, with the code that renders a saved draft."""
+    saved = _draft_at(editor_url)
+    notice = Notice(
+        id=saved.id if saved else None,
+        status=NoticeStatus.draft.value,
+        created_at=saved.created_at if saved else utcnow(),
+    )
+    apply_data(notice, form_data(form))
+    notice.series = db.session.get(DocumentSeries, notice.series_id) if notice.series_id else None
+    return notice, [a.title for a in saved.attachments] if saved else []
 
 
 def finding_key(finding: Finding) -> str:

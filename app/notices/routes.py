@@ -19,10 +19,12 @@ from app.notices.documents import (
     notice_pdf,
     notice_rosters,
     render_mongolian_docx,
+    render_notice_docx,
     store_pdf_after_issue,
 )
 from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm, TranslationForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
+from app.notices.preview import is_preview_key, notice_preview, notice_preview_key, page_png, preview_docx
 from app.notices.services import (
     TRANSITIONS,
     EditConflict,
@@ -284,6 +286,77 @@ def document_pdf(notice_id: int):
     except (PdfUnavailable, PdfConversionFailed) as exc:
         return _no_pdf(notice, exc)
     return send_download(pdf, notice.number or notice.title, PDF, inline=request.args.get("inline") == "1")
+
+
+# The preview: the document as it will print, at every stage
+
+
+@bp.get("/notices/<int:notice_id>/preview")
+@login_required
+def preview(notice_id: int):
+    """The notice's pages as images (htmx: the panel; else a page of its own)."""
+    notice = visible_notice(current_user, notice_id) or abort(404)
+
+    def image_url(key: str, page: int) -> str:
+        return url_for("notices.preview_page", notice_id=notice.id, key=key, page=page)
+
+    return _preview_panel(notice, lambda: notice_preview(notice), image_url)
+
+
+@bp.get("/notices/<int:notice_id>/preview/<key>/<int:page>.png")
+@login_required
+def preview_page(notice_id: int, key: str, page: int):
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    if key != notice_preview_key(notice):  # only the notice's own pages, as it stands
+        abort(404)
+    return _page_image(key, page)
+
+
+@bp.post("/notices/preview")
+@secretary_only
+def typed_preview():
+    """htmx: the editor's preview, of what the secretary has typed, saved or not."""
+    form = editor.build_form()
+    typed, attachments = editor.typed_notice(form, request.form.get("editor_url", ""))
+    docx = render_notice_docx(typed, attachments=attachments)
+
+    def image_url(key: str, page: int) -> str:
+        return url_for("notices.typed_preview_page", key=key, page=page)
+
+    return _preview_panel(None, lambda: preview_docx(docx), image_url)
+
+
+@bp.get("/notices/preview/<key>/<int:page>.png")
+@secretary_only
+def typed_preview_page(key: str, page: int):
+    return _page_image(key, page)
+
+
+def _preview_panel(notice: Notice | None, make, image_url):
+    try:
+        shown, problem = make(), None
+    except (PdfUnavailable, PdfConversionFailed) as exc:
+        shown, problem = None, exc
+        if isinstance(exc, PdfTextMissing):
+            current_app.logger.error("Preview of notice %s not made: %s", notice.id if notice else "(typed)", exc)
+    context = {
+        "notice": notice,
+        "preview": shown,
+        "image_url": image_url,
+        "problem": problem,
+        "text_missing": isinstance(problem, PdfTextMissing),
+    }
+    return render("notices/preview.html", "notices/_preview.html", **context)
+
+
+def _page_image(key: str, page: int):
+    data = page_png(key, page) if is_preview_key(key) else None
+    if data is None:
+        abort(404)
+    response = current_app.response_class(data, mimetype="image/png")
+    # The address names the content (the .docx's SHA-256): it never changes under it.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
 
 
 def _no_pdf(notice: Notice, problem: Exception):

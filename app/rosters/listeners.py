@@ -16,6 +16,8 @@ from app.rosters.services import find_group, roster_lines
 def _roster(notice: Notice, *, group: str | None, on: date) -> list[RosterLine] | None:
     """{{roster:NAME}}: the group of that name; {{roster}}: the group the notice itself sets up."""
     if group is None:
+        if notice.id is None:
+            return None  # a new draft's preview: no group is set up by it yet
         found = db.session.scalar(select(LeadingGroup).where(LeadingGroup.established_by_id == notice.id))
     else:
         found = find_group(group)
