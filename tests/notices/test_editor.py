@@ -201,7 +201,7 @@ def test_a_typed_note_beside_attached_files_is_flagged_and_removed_in_one_click(
     form = seed_form(app, body=TYPED_NOTE)
     live = client.post("/notices/lint", data=dict(form, editor_url=f"/notices/{notice_id}/edit"))
     assert _fix_keys(live.get_data(as_text=True), rule="attachment-note-duplicate") == [key]
-    assert "Remove the note from the text" in live.get_data(as_text=True)
+    assert "从正文中删除此附件说明" in live.get_data(as_text=True)
     fresh = client.post("/notices/lint", data=dict(form, editor_url="/notices/new"))
     assert _fix_keys(fresh.get_data(as_text=True), rule="duplicate") == []
     response = client.post(
