@@ -140,9 +140,14 @@ def mongolian_version(notice: Notice):
 
 
 def render_mongolian_docx(notice: Notice) -> bytes:
+    """The Mongolian version, with every element of the Chinese one. What the translation leaves empty prints as the
+    Chinese version has it (the 附件's names, 抄送, 印发机关, 附注), never left out; untranslated distributed
+    documents are not repeated."""
     translation = mongolian_version(notice)
     if translation is None:
         raise LookupError("no Mongolian version")
+    names = list(translation.attachment_titles or [])
+    attachments = [names[i] if i < len(names) and names[i] else a.title for i, a in enumerate(notice.attachments)]
     return render_mongolian(
         MongolianData(
             **_header(notice),
@@ -152,6 +157,13 @@ def render_mongolian_docx(notice: Notice) -> bytes:
             signature_organ=translation.signature_organ,
             signed_on=notice.signed_on,
             timestamp=translation.updated_at.replace(tzinfo=None),
+            with_seal=notice.with_seal,
+            note=translation.note or notice.note,
+            attachments=attachments,
+            documents=[(d.get("title", ""), d.get("body", "")) for d in translation.documents or []],
+            cc_text=translation.cc_text or notice.cc_text,
+            imprint_organ=translation.imprint_organ or notice.imprint_organ,
+            imprinted_on=notice.imprinted_on,
         )
     )
 
