@@ -82,6 +82,29 @@ def body_lines(text: str) -> int:
     return -(-int(text_width_chars(text) * 100) // (L.CHARS_PER_LINE * 100)) if text else 0
 
 
+# Marks a line may not start with, and marks it may not end with (禁则): where a line break falls next to one, the
+# break LibreOffice makes is not the one counted here.
+_NO_LINE_START = "，。、；：！？”’）》〕〉」』…—"
+_NO_LINE_END = "“‘（《〔〈「『"
+# Below U+2E80 but a full character wide in the Chinese text's font.
+_WIDE_PUNCTUATION = "“”‘’…—"
+
+
+def line_starts(text: str, *, indent: int = 2) -> list[int] | None:
+    """Where each line of a justified 3号 paragraph of Chinese characters begins (offsets into text), 28 characters
+    a line, the first indented; None where that count cannot be trusted: a Latin letter, a digit or a space (their
+    widths vary), or a break falling next to a mark that 禁则 moves."""
+    if any(ord(ch) < 0x2E80 and ch not in _WIDE_PUNCTUATION for ch in text):
+        return None
+    starts, at = [0], L.CHARS_PER_LINE - indent
+    while at < len(text):
+        if text[at] in _NO_LINE_START or text[at - 1] in _NO_LINE_END:
+            return None
+        starts.append(at)
+        at += L.CHARS_PER_LINE
+    return starts
+
+
 @lru_cache(maxsize=1)
 def base_file() -> tuple[bytes, dict[str, str]]:
     """The base file's bytes and its style ids by style name, read once per process.
@@ -142,13 +165,15 @@ class Renderer:
 
     def header(self):
         data = self.data
-        first_before = mm_to_twips(L.MARK_TOP_MM)
         mark = lambda before: self.paragraph(L.STYLE_MARK, data.mark, before=before)  # noqa: E731
         mongolian = lambda before: self.mongolian_mark(before)  # noqa: E731
         parts = [mark, mongolian] if data.header_order != "mn_first" else [mongolian, mark]
-        parts[0](first_before)
+        # The top of the mark's ink 35 mm down: its line starts higher by the glyphs' offset in it, and the number
+        # lower by as much, so that everything from the number down stays on its lines.
+        ink = mm_to_twips(L.MARK_INK_BELOW_LINE_TOP_MM) if parts[0] is mark else 0
+        parts[0](mm_to_twips(L.MARK_TOP_MM) - ink)
         parts[1](0)
-        number = self.paragraph(L.STYLE_NUMBER, data.number, before=L.lines(2))
+        number = self.paragraph(L.STYLE_NUMBER, data.number, before=L.lines(2) + ink)
         # The red rule as wide as the text block, 4 mm under the number.
         set_border(
             number._p.get_or_add_pPr(),
@@ -182,9 +207,17 @@ class Renderer:
                 run._r.addprevious(_break())
         return paragraph
 
-    def text(self, body: str):
-        for p in paragraphs(body):
-            if p.is_roster:
+    def text(self, body: str, *, carry_from: int | None = None):
+        """The paragraphs of a text. carry_from: where the last paragraph goes on at the top of the next page."""
+        items = paragraphs(body)
+        for index, p in enumerate(items):
+            if carry_from and index == len(items) - 1:
+                self.paragraph(L.STYLE_BODY, p.text[:carry_from])
+                rest = self.paragraph(L.STYLE_BODY, p.text[carry_from:])
+                ppr = rest._p.get_or_add_pPr()
+                child(ppr, "w:pageBreakBefore")
+                set_attrs(child(ppr, "w:ind"), firstLine=0, firstLineChars=0)  # the same paragraph, going on
+            elif p.is_roster:
                 self.roster(self.data.rosters.get(p.roster_group, []))
             elif p.is_heading:
                 self.paragraph(L.STYLE_HEADING[p.level], p.text)
@@ -255,6 +288,41 @@ class Renderer:
             else:
                 set_attrs(child(ppr, "w:ind"), left=left, hanging=number_width)
                 self.add_text(paragraph, f"{index}.{name}")
+
+    def signature_lines(self) -> int:
+        """The lines the signature takes: the blank lines above it, the organ, the date."""
+        data = self.data
+        if not (data.signature_organ or data.signed_on):
+            return 0
+        return (2 if data.with_seal else 1) + bool(data.signature_organ) + bool(data.signed_on)
+
+    def carry_from(self) -> int | None:
+        """§7.3.5: no page may hold the signature and its date alone. When the notice's text ends on the first page
+        with too few lines left for the signature, and it is one paragraph (LibreOffice moves a paragraph that keeps
+        with the next one whole, and a whole paragraph would leave page 1 without text), its last lines go on at the
+        top of the second page, with the signature: two of them, or one where it has three lines or fewer (page 1
+        keeps two of three). Where they begin, in the paragraph's text.
+
+        Counted on the 22 lines of the page, where the count is sure (Chinese characters only, no break next to a
+        mark that 禁则 moves); otherwise None, and the paragraph is left to the layout.
+        """
+        data = self.data
+        items = paragraphs(data.body)
+        if len(items) != 1 or data.attachments or not self.signature_lines():
+            return None
+        (only,) = items
+        if only.level is not None or only.lead or only.is_roster:
+            return None
+        starts = line_starts(only.text)
+        if starts is None or len(starts) < 2:
+            return None
+        used = L.FIRST_PAGE_HEADER_LINES + len(title_lines(data.title)) + 1
+        if data.addressee_text and self.addressees_fit_the_first_page():
+            used += body_lines(data.addressee_text)
+        used += len(starts)
+        if used > L.LINES_PER_PAGE or L.LINES_PER_PAGE - used >= self.signature_lines():
+            return None  # the text goes on to page 2 anyway, or the signature fits under it
+        return starts[-2] if len(starts) >= 4 else starts[-1]
 
     def keep_with_the_signature(self, body_paragraphs: int):
         """§7.3.5: no page should hold only the signature and its date. The text's last paragraph keeps with the
@@ -380,7 +448,7 @@ class Renderer:
             if right:
                 tabs = child(ppr, "w:tabs")
                 tab = OxmlElement("w:tab")
-                set_attrs(tab, val="right", pos=width - 2 * one_char)
+                set_attrs(tab, val="right", pos=width - one_char)  # from the margin, as the indents are
                 tabs.append(tab)
             self.add_text(paragraph, label + text)
             if right:
@@ -424,7 +492,7 @@ class Renderer:
             self.paragraph(L.STYLE_ADDRESSEE, data.addressee_text, before=L.lines(1))
         else:
             self.paragraph(L.STYLE_BODY, "")  # the text begins a line below the title, as below the addressees
-        self.text(data.body)
+        self.text(data.body, carry_from=self.carry_from())
         self.attachment_note()
         self.keep_with_the_signature(len(paragraphs(data.body)) + len(data.attachments))
         self.signature()

@@ -41,6 +41,9 @@ BLACK = "000000"
 # Header (版头)
 MARK_PT = 36  # 发文机关标志, red 小标宋
 MARK_TOP_MM = 35  # its top edge below the top of the text block
+# The mark's ink begins this far below the top of its 36 pt line (小标宋, measured in the PDF): its paragraph starts
+# that much higher, and the number that much lower, so that everything under the number stays where it was.
+MARK_INK_BELOW_LINE_TOP_MM = 2.8
 RULE_BELOW_NUMBER_MM = 4  # the red rule, this far below the document number's glyphs (§7.2.4)
 RULE_EIGHTHS = 12  # 1.5 pt
 # The rule is the number paragraph's bottom border; Word and LibreOffice measure a border's space from the bottom of

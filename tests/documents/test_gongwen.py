@@ -11,6 +11,7 @@ from lxml import etree
 
 from app.documents import layout as L
 from app.documents.gongwen import GongwenData, render_gongwen
+from app.documents.ooxml import mm_to_twips
 from app.documents.titles import title_lines
 from app.extensions import db
 from app.notices.documents import render_notice_docx
@@ -102,11 +103,12 @@ def test_header_mark_mongolian_line_number_and_red_rule(seed_docx):
     assert run.find(f".//{W}lang").get(qn("w:bidi")) == "mn-Mong-CN"
     for char in "\u202f\u180e":
         assert char in mongolian.text
-    # The number two lines below the mark, centred, 3号仿宋, with the red rule under it (4 mm below its glyphs: the
-    # border's space is measured from the line's bottom; the PDF tests measure the 4 mm).
+    # The number two lines below the mark (and the offset of the mark's ink in its line, by which the mark was
+    # raised), centred, 3号仿宋, with the red rule under it (4 mm below its glyphs: the border's space is measured
+    # from the line's bottom; the PDF tests measure the mark's 35 mm and the rule's 4 mm).
     assert number.text == "乌教发〔2023〕75号" and number.style.name == L.STYLE_NUMBER
     before = number._p.find(f".//{W}spacing").get(qn("w:before"))
-    assert int(before) == 2 * 579
+    assert int(before) == 2 * 579 + mm_to_twips(L.MARK_INK_BELOW_LINE_TOP_MM)
     bottom = number._p.find(f".//{W}pBdr/{W}bottom")
     assert bottom.get(qn("w:color")) == "FF0000" and bottom.get(qn("w:val")) == "single"
     assert int(bottom.get(qn("w:space"))) == L.RULE_SPACE_PT
@@ -388,3 +390,48 @@ def test_odd_characters_still_render():
     odd = "“引号”‘单引号’——破折号…… ① ² ㎡ 𠀀 emoji🙂 <&>"
     document = _doc(render_gongwen(_data(title="关于<测试>&“符号”的通知", body=odd)))
     assert _paragraphs_with_style(document, L.STYLE_BODY)[0].text == odd
+
+
+# The 80号 case: a five-line title, the addressees in the 版记, and one paragraph of three lines leave one line of
+# page 1 for a signature that takes four (two blank lines for the seal, the organ, the date).
+LONG_TITLE = (
+    "乌海市教育局关于印发《乌海市深化中小学教师“县管校聘”管理改革实施办法（试行）》《乌海市义务教育阶段教师交流轮岗"
+    "工作管理办法》和《乌海市中小学教师专业技术职务评聘办法》的通知"
+)
+ONE_PARAGRAPH = (
+    "现将《乌海市深化中小学教师“县管校聘”管理改革实施办法（试行）》和《乌海市义务教育阶段教师交流轮岗工作管理办法》"
+    "印发给你们，请结合实际认真贯彻执行。"
+)
+
+
+def _body_texts(document) -> list[tuple[str, bool, str | None]]:
+    found = []
+    for p in _paragraphs_with_style(document, L.STYLE_BODY):
+        if p.text:
+            ind = p._p.find(f".//{W}ind")
+            indent = ind.get(qn("w:firstLine")) if ind is not None else None
+            found.append((p.text, p._p.find(f".//{W}pageBreakBefore") is not None, indent))
+    return found
+
+
+def test_a_signature_that_would_stand_alone_takes_the_last_two_lines_of_the_text_with_it():
+    addressees = "、".join(f"乌海市第{n}中学" for n in "一二三四五六七八九十") * 4 + "："  # too many for page 1
+    document = _doc(render_gongwen(_data(title=LONG_TITLE, addressee_text=addressees, body=ONE_PARAGRAPH)))
+    # Its lines begin at 0, 26 (after the two-character indent) and 54: the last goes on at the top of page 2, as
+    # the same paragraph (no indent), and two stay on page 1; nothing is lost.
+    assert _body_texts(document) == [(ONE_PARAGRAPH[:54], False, None), (ONE_PARAGRAPH[54:], True, "0")]
+    # Four lines or more: the last two go on.
+    longer = ONE_PARAGRAPH + "各单位要加强组织领导，确保各项工作落到实处。"
+    document = _doc(render_gongwen(_data(title=LONG_TITLE, addressee_text=addressees, body=longer)))
+    assert _body_texts(document) == [(longer[:54], False, None), (longer[54:], True, "0")]
+
+
+def test_the_text_is_left_whole_where_the_signature_fits_or_the_lines_cannot_be_counted():
+    # The addressees on page 1 take a line more and the title two fewer: the signature fits under the text.
+    fits = _doc(render_gongwen(_data(title="关于印发教师交流轮岗工作管理办法的通知", body=ONE_PARAGRAPH)))
+    assert _body_texts(fits) == [(ONE_PARAGRAPH, False, None)]
+    # Latin letters and digits: their widths vary, so where the lines break is left to the layout.
+    addressees = "、".join(f"乌海市第{n}中学" for n in "一二三四五六七八九十") * 4 + "："
+    latin = ONE_PARAGRAPH.replace("认真", "按GB/T 9704-2012认真")
+    counted = _doc(render_gongwen(_data(title=LONG_TITLE, addressee_text=addressees, body=latin)))
+    assert _body_texts(counted) == [(latin, False, None)]

@@ -9,10 +9,14 @@ collection share), so test the prefix, "NotoSerifCJK".
     chars(pdf, 0)                        every character: text, bbox, origin, font, size, direction
     text_lines(pdf, 0, min_size=15)      horizontal lines by baseline, top to bottom
     vertical_columns(pdf, 0)             vertical text as columns, left to right, each top to bottom
+    horizontal_rules(pdf, 0)             drawn horizontal lines, top to bottom, with thickness and colour
+    ink_rows(pdf, 0, clip)               the heights at which pixels inside clip carry ink
+    ink_bounds(pdf, 0, clip)             the box around the ink inside clip: where the glyphs really are
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pymupdf
@@ -177,3 +181,35 @@ def ink_rows(pdf: bytes, page_no: int, clip: tuple[float, float, float, float], 
         if min(line) < 128:  # a dark or a saturated (red) pixel
             rows.append(clip[1] + (row + 0.5) / zoom)
     return rows
+
+
+def ink_bounds(
+    pdf: bytes, page_no: int, clip: tuple[float, float, float, float], *, zoom: float = 8
+) -> tuple[float, float, float, float] | None:
+    """The box (x0, y0, x1, y1, PDF points) around the dark or saturated pixels inside clip, or None for no ink: what a
+    ruler laid on the paper measures, without the side bearings and the ascent and descent of the glyphs' boxes."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        pixmap = document[page_no].get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=pymupdf.Rect(*clip), alpha=False)
+    width, height, samples, n = pixmap.width, pixmap.height, pixmap.samples, pixmap.n
+    rows, left, right = [], width, -1
+    for row in range(height):
+        line = samples[row * width * n : (row + 1) * width * n]
+        first = _INK_BYTE.search(line)
+        if first is None:
+            continue
+        rows.append(row)
+        left = min(left, first.start() // n)
+        right = max(right, (len(line) - 1 - _INK_BYTE.search(line[::-1]).start()) // n)
+    if not rows:
+        return None
+    # The pixmap starts where PyMuPDF rounded the clip's corner to the pixel grid.
+    x_origin, y_origin = pixmap.x / zoom, pixmap.y / zoom
+    return (
+        x_origin + left / zoom,
+        y_origin + rows[0] / zoom,
+        x_origin + (right + 1) / zoom,
+        y_origin + (rows[-1] + 1) / zoom,
+    )
+
+
+_INK_BYTE = re.compile(rb"[\x00-\x7f]")  # a channel below 128: a dark or a saturated (red) pixel
