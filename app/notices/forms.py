@@ -137,8 +137,21 @@ class AttachmentForm(FlaskForm):
     file = FileField(_l("File (PDF, Word, Excel, PowerPoint, OFD, image or zip)"))
 
 
+class DocumentTranslationForm(Form):
+    """A distributed document in the translation's words (inside the translation form: no CSRF of its own)."""
+
+    title = TextAreaField(
+        _l("Title of the distributed document"), validators=[Optional(), Length(max=2000), DocumentSafe()]
+    )
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=MAX_BODY), DocumentSafe()])
+
+
 class TranslationForm(FlaskForm):
-    """The Mongolian version. No filters: every character is kept as typed (U+202F, U+180B–U+180F)."""
+    """The Mongolian version. No filters: every character is kept as typed (U+202F, U+180B–U+180F).
+
+    What is left empty prints as the Chinese version has it (附件说明's names, 附注, 抄送, 印发机关); a distributed
+    document left empty is not printed in the Mongolian version.
+    """
 
     title = TextAreaField(_l("Title"), validators=[DataRequired(), Length(max=1000), DocumentSafe()])
     addressee_text = TextAreaField(_l("Addressees"), validators=[Optional(), Length(max=2000), DocumentSafe()])
@@ -146,5 +159,16 @@ class TranslationForm(FlaskForm):
     signature_organ = TextAreaField(
         _l("Signature organ (发文机关署名)"), validators=[Optional(), Length(max=500), DocumentSafe()]
     )
+    attachment_titles = TextAreaField(
+        _l("Attachment names (附件说明), one a line"),
+        validators=[Optional(), Length(max=5000), DocumentSafe()],
+        description=_l("In the order of the notice's attachments; an empty line keeps the Chinese name."),
+    )
+    note = TextAreaField(_l("Note (附注)"), validators=[Optional(), Length(max=2000), DocumentSafe()])
+    cc_text = TextAreaField(_l("Copy to (抄送)"), validators=[Optional(), Length(max=4000), DocumentSafe()])
+    imprint_organ = TextAreaField(
+        _l("Imprint organ (印发机关)"), validators=[Optional(), Length(max=500), DocumentSafe()]
+    )
+    documents = FieldList(FormField(DocumentTranslationForm), min_entries=0)
     needs_review = BooleanField(_l("Needs a native reader's review"), default=True)
     review_note = TextAreaField(_l("Note for the reviewer"), validators=[Optional(), Length(max=2000), DocumentSafe()])

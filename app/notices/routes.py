@@ -375,13 +375,24 @@ def _no_pdf(notice: Notice, problem: Exception):
 def translation(notice_id: int):
     notice = db.session.get(Notice, notice_id) or abort(404)
     current = mongolian_version(notice)
-    form = TranslationForm(obj=current) if request.method == "GET" and current else TranslationForm()
+    form = _translation_form(notice, current)
     if form.validate_on_submit():
+        names = (form.attachment_titles.data or "").replace("\r\n", "\n").split("\n")
+        while names and not names[-1]:
+            names.pop()
         data = TranslationData(
             title=form.title.data,
             addressee_text=form.addressee_text.data or "",
             body=form.body.data or "",
             signature_organ=form.signature_organ.data or "",
+            note=form.note.data or "",
+            cc_text=form.cc_text.data or "",
+            imprint_organ=form.imprint_organ.data or "",
+            attachment_titles=names,
+            documents=[
+                {"title": entry.title.data or "", "body": entry.body.data or ""}
+                for entry in form.documents[: len(notice.documents)]
+            ],
             needs_review=form.needs_review.data,
             review_note=form.review_note.data or "",
         )
@@ -391,6 +402,26 @@ def translation(notice_id: int):
     return render("notices/translation.html", notice=notice, form=form, translation=current), (
         422 if form.errors else 200
     )
+
+
+def _translation_form(notice: Notice, current) -> TranslationForm:
+    """The form as saved (GET) or as posted, with a pair of fields for each of the notice's distributed documents."""
+    if request.method == "GET" and current:
+        saved = {name: getattr(current, name) for name in ("title", "addressee_text", "body", "signature_organ")}
+        saved |= {name: getattr(current, name) for name in ("note", "cc_text", "imprint_organ", "review_note")}
+        form = TranslationForm(
+            data=saved
+            | {
+                "attachment_titles": "\n".join(current.attachment_titles or []),
+                "documents": list(current.documents or []),
+                "needs_review": current.needs_review,
+            }
+        )
+    else:
+        form = TranslationForm()
+    while len(form.documents) < len(notice.documents):
+        form.documents.append_entry()
+    return form
 
 
 def _with_mongolian_version(notice_id: int) -> Notice:

@@ -500,6 +500,11 @@ class TranslationData:
     addressee_text: str = ""
     body: str = ""
     signature_organ: str = ""
+    note: str = ""
+    cc_text: str = ""
+    imprint_organ: str = ""
+    attachment_titles: list[str] = field(default_factory=list)  # in the order of the notice's attachments
+    documents: list[dict] = field(default_factory=list)  # [{"title": …, "body": …}], in the notice's order
     needs_review: bool = True
     review_note: str = ""
 

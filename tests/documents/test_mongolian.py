@@ -269,3 +269,63 @@ def test_the_mongolian_signature_follows_the_text_by_two_columns_and_the_date_fo
         assert abs((organ[0] - text[0]) - 3 * pitch) < 1.5, (organ, text)
         return
     pytest.fail("no date column found")
+
+
+# Every element of the 公文 in the translation's words, through the form.
+NOTE_MN = "ᠡᠨᠡ ᠪᠢᠴᠢᠭ\u202fᠢ ᠨᠡᠢᠲᠡ ᠳᠦ ᠨᠡᠢᠲᠡᠯᠡᠨ᠎ᠡ"
+CC_MN = "ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠠᠵᠢᠯ\u202fᠤᠨ ᠠᠯᠪᠠ"
+IMPRINT_MN = "ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ\u180eᠠ\u202fᠶᠢᠨ ᠠᠯᠪᠠᠨ ᠭᠡᠷ"
+DOCUMENT_TITLE_MN = "ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠢ ᠳᠡᠭᠡᠭᠰᠢᠯᠡᠭᠦᠯᠬᠦ ᠠᠷᠭ᠎ᠠ ᠬᠡᠮᠵᠢᠶ᠎ᠡ"
+DOCUMENT_BODY_MN = "ᠨᠢᠭᠡ᠂ ᠶᠡᠷᠦᠩᠬᠡᠢ ᠱᠠᠭᠠᠷᠳᠯᠠᠭ᠎ᠠ\nᠠ\u180bᠵᠢᠯ ᠪᠦᠷᠢ 2025 ᠣᠨ ᠳᠤ"
+
+
+def _save_elements(client, app, **changes):
+    with app.app_context():
+        notice = db.session.get(Notice, 1)
+        assert len(notice.documents) == 1
+        names = [a.title for a in notice.attachments]
+    values = {
+        "note": NOTE_MN,
+        "cc_text": CC_MN,
+        "imprint_organ": IMPRINT_MN,
+        "documents-0-title": DOCUMENT_TITLE_MN,
+        "documents-0-body": DOCUMENT_BODY_MN,
+        "attachment_titles": "\n".join(f"ᠬᠠᠪᠰᠤᠷᠭ᠎ᠠ {i}" for i, _ in enumerate(names, start=1)),
+    }
+    values.update(changes)
+    return _save(client, **values), names
+
+
+def test_the_translation_form_takes_every_element_and_the_document_prints_them(login, client, app):
+    login("translator")
+    response, names = _save_elements(client, app)
+    assert response.status_code == 303
+    with app.app_context():
+        translation = db.session.scalar(db.select(NoticeTranslation).where(NoticeTranslation.notice_id == 1))
+        assert (translation.note, translation.cc_text, translation.imprint_organ) == (NOTE_MN, CC_MN, IMPRINT_MN)
+        assert translation.documents == [{"title": DOCUMENT_TITLE_MN, "body": DOCUMENT_BODY_MN}]
+        assert translation.attachment_titles == [f"ᠬᠠᠪᠰᠤᠷᠭ᠎ᠠ {i}" for i in range(1, len(names) + 1)]
+    # The form shows what was saved, exactly.
+    page = client.get("/notices/1/translation").get_data(as_text=True)
+    for text in (NOTE_MN, CC_MN, IMPRINT_MN, DOCUMENT_TITLE_MN):
+        assert text in page
+    # …and the document prints it, every character kept, in place of the Chinese.
+    text = "\n".join(docx_text_of(client.get("/notices/1/mongolian.docx").data))
+    for expected in (NOTE_MN, CC_MN, IMPRINT_MN, DOCUMENT_TITLE_MN, "ᠠ\u180bᠵᠢᠯ ᠪᠦᠷᠢ 2025 ᠣᠨ ᠳᠤ"):
+        assert expected in text, expected
+    assert "乌海市教育局办公室" not in text  # the Chinese imprint organ, replaced
+
+
+def test_a_translation_form_error_keeps_the_distributed_document(login, client, app):
+    login("translator")
+    response, _names = _save_elements(client, app, title="")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert DOCUMENT_TITLE_MN in page and NOTE_MN in page
+    with app.app_context():  # the demo's Mongolian version, as it was
+        saved = db.session.scalar(db.select(NoticeTranslation).where(NoticeTranslation.notice_id == 1))
+        assert saved is None or (
+            saved.title
+            and saved.note != NOTE_MN
+            and saved.documents != [{"title": DOCUMENT_TITLE_MN, "body": DOCUMENT_BODY_MN}]
+        )
