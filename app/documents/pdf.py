@@ -110,10 +110,16 @@ def docx_to_pdf(docx: bytes, *, vertical_mongolian: bool = False) -> bytes:
       (`<w:textDirection w:val="tbLrV"/>`; `style:writing-mode="tb-lr"`, what the page style's WritingMode = TB_LR is
       over UNO; it gives the same glyph positions).
 
+    Flat ODF (one XML file, .fodt), which LibreOffice writes in half the time of a zipped .odt (whose export draws a
+    thumbnail of the first page), unless a header or footer holds a text box: after a flat round trip LibreOffice
+    7.4 loses the page number of the tasks table's turned footer on its first page (measured), a zipped one keeps it.
+
     Every letter and digit of the document must be on the PDF's pages: a PDF that lacks any raises PdfTextMissing,
     naming the paragraph (a font without the glyphs, a layout LibreOffice drops text from).
     """
-    made = _convert(_as_word_lays_out(_convert(docx, "odt"), vertical=vertical_mongolian), "pdf")
+    flat = not _text_box_in_header_or_footer(docx)
+    odf = _convert(docx, "fodt" if flat else "odt")
+    made = _convert(_as_word_lays_out(odf, vertical=vertical_mongolian, flat=flat), "pdf")
     short = short_paragraph(docx, made)
     if short is not None:
         raise PdfTextMissing(short)
@@ -365,30 +371,41 @@ def _convert_once(data: bytes, convert_to: str, soffice: str) -> bytes:
 # Vertical pages
 
 
-def _as_word_lays_out(odt: bytes, *, vertical: bool) -> bytes:
-    """The same ODF document with no autospace between scripts, and (vertical) every page in columns, left to right.
+def _text_box_in_header_or_footer(docx: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return any(
+            b"txbxContent" in package.read(name)
+            for name in package.namelist()
+            if name.startswith(("word/header", "word/footer"))
+        )
 
-    Zipped ODF, not flat (.fodt, which LibreOffice writes in half the time, since it draws no thumbnail of the first
-    page for it): a flat round trip loses the page number of the rotated footer on the tasks table's first page
-    (LibreOffice 7.4, measured).
-    """
-    source, output = zipfile.ZipFile(io.BytesIO(odt)), io.BytesIO()
+
+def _as_word_lays_out(odf: bytes, *, vertical: bool, flat: bool) -> bytes:
+    """The same ODF document (flat, or zipped) with no autospace between scripts, and (vertical) every page in
+    columns, left to right."""
+    if flat:
+        return _set_styles(odf, vertical=vertical)
+    source, output = zipfile.ZipFile(io.BytesIO(odf)), io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item.filename)
             if item.filename in ("styles.xml", "content.xml"):  # named and automatic styles; the page layouts
-                root = etree.fromstring(content)
-                for properties in root.iter(f"{{{STYLE_NS}}}paragraph-properties"):
-                    properties.set(f"{{{STYLE_NS}}}text-autospace", "none")
-                for default in root.iter(f"{{{STYLE_NS}}}default-style"):
-                    if default.get(f"{{{STYLE_NS}}}family") == "paragraph":
-                        properties = default.find(f"{{{STYLE_NS}}}paragraph-properties")
-                        if properties is None:
-                            properties = etree.SubElement(default, f"{{{STYLE_NS}}}paragraph-properties")
-                        properties.set(f"{{{STYLE_NS}}}text-autospace", "none")
-                if vertical:
-                    for properties in root.iter(f"{{{STYLE_NS}}}page-layout-properties"):
-                        properties.set(f"{{{STYLE_NS}}}writing-mode", TB_LR)
-                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                content = _set_styles(content, vertical=vertical)
             target.writestr(item, content)  # keeps "mimetype" first and stored, as ODF requires
     return output.getvalue()
+
+
+def _set_styles(xml: bytes, *, vertical: bool) -> bytes:
+    root = etree.fromstring(xml, etree.XMLParser(huge_tree=True))
+    for properties in root.iter(f"{{{STYLE_NS}}}paragraph-properties"):
+        properties.set(f"{{{STYLE_NS}}}text-autospace", "none")
+    for default in root.iter(f"{{{STYLE_NS}}}default-style"):
+        if default.get(f"{{{STYLE_NS}}}family") == "paragraph":
+            properties = default.find(f"{{{STYLE_NS}}}paragraph-properties")
+            if properties is None:
+                properties = etree.SubElement(default, f"{{{STYLE_NS}}}paragraph-properties")
+            properties.set(f"{{{STYLE_NS}}}text-autospace", "none")
+    if vertical:
+        for properties in root.iter(f"{{{STYLE_NS}}}page-layout-properties"):
+            properties.set(f"{{{STYLE_NS}}}writing-mode", TB_LR)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

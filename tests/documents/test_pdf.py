@@ -254,15 +254,9 @@ def test_a_pdf_that_lost_a_paragraph_is_refused_naming_the_paragraph(pdf_server,
 
     laid_out = pdf._as_word_lays_out
 
-    def dropping_the_third_paragraph(odt: bytes, *, vertical: bool) -> bytes:
-        source, output = zipfile.ZipFile(io.BytesIO(laid_out(odt, vertical=vertical))), io.BytesIO()
-        with zipfile.ZipFile(output, "w") as target:
-            for item in source.infolist():
-                content = source.read(item.filename)
-                if item.filename == "content.xml":
-                    content = content.replace(lost.encode(), b"")
-                target.writestr(item, content)
-        return output.getvalue()
+    def dropping_the_third_paragraph(odf: bytes, *, vertical: bool, flat: bool) -> bytes:
+        assert flat  # a document without text boxes in its footers goes through flat ODF
+        return laid_out(odf, vertical=vertical, flat=flat).replace(lost.encode(), b"")
 
     monkeypatch.setattr(pdf, "_as_word_lays_out", dropping_the_third_paragraph)
     with pytest.raises(pdf.PdfTextMissing) as raised:
