@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import rjieba
 
 from app.documents import layout as L
@@ -54,8 +56,15 @@ def em_width(text: str) -> float:
 
 def title_lines(title: str, per_line: float = TITLE_EMS_PER_LINE) -> list[str]:
     """The title's lines, each at most per_line ems wide."""
+    return list(_title_lines(title, per_line))
+
+
+@lru_cache(maxsize=256)
+def _title_lines(title: str, per_line: float) -> tuple[str, ...]:
+    """Remembered: a rendering asks for a title's lines several times (the title, the page-1 count), the segmenter
+    and the search over layouts take a few milliseconds."""
     if em_width(title) <= per_line:
-        return [title]
+        return (title,)
     units = _units(title)
     widths = [em_width(u) for u in units]
     fewest = -(-sum(widths) // per_line)
@@ -67,12 +76,12 @@ def title_lines(title: str, per_line: float = TITLE_EMS_PER_LINE) -> list[str]:
             if best is None or cost < best[0]:
                 best = (cost, ends)
     if best is None:  # no unit boundaries fit (one enormous unit): cut by width, as a last resort
-        return _by_width(title, per_line)
+        return tuple(_by_width(title, per_line))
     lines, start = [], 0
     for end in best[1]:
         lines.append("".join(units[start:end]))
         start = end
-    return lines
+    return tuple(lines)
 
 
 def _units(title: str) -> list[str]:
