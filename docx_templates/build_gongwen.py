@@ -128,6 +128,15 @@ def build() -> bytes:
         first_line_chars=2,
         char_spacing=body_spacing,
     )
+    paragraph_style(
+        document,
+        L.STYLE_BODY_END,
+        font=L.FANGSONG,
+        size=L.SIZE_3,
+        align="both",
+        char_spacing=body_spacing,
+        keep_next=True,
+    )
     # A heading keeps with the first line of the paragraph after it: it moves to the next page only when it would
     # otherwise end a page. (Widow and orphan control stay off: every full page holds 22 lines, §5.2.4.)
     for level, style_name in L.STYLE_HEADING.items():

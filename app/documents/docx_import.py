@@ -49,6 +49,8 @@ What the import takes, and what it leaves
 - Line breaks inside a paragraph (Shift+Enter, w:br, w:cr) join the two parts with nothing, or with a space when
   both sides are letters or digits of a script written with spaces (Latin, Greek, Cyrillic, Mongolian). A tab
   inside a line is kept as "\\t".
+- A paragraph in the style "GW Body End" (this system's .docx: the last lines of a text, kept with the signature)
+  joins the paragraph before it.
 - Leading and trailing ASCII spaces, U+3000 and tabs are stripped; nothing else. U+202F and the Mongolian
   variation selectors U+180B–U+180F are never stripped, and no character of the text is normalised.
 
@@ -79,6 +81,8 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import OpcError
 from flask_babel import gettext as _
 from lxml import etree
+
+from app.documents import layout as L
 
 MB = 1024 * 1024
 # Any single member of the zip, once unpacked (word/document.xml of a long notice is a few MB).
@@ -287,6 +291,11 @@ class _Styles:
         self._default_rpr = defaults.find(f"{_w('rPrDefault')}/{_W_RPR}") if defaults is not None else None
         self._default_ppr = defaults.find(f"{_w('pPrDefault')}/{_W_PPR}") if defaults is not None else None
         self._rpr_chains = {}
+
+    def name(self, style_id: str | None) -> str:
+        style = self._by_id.get(style_id)
+        named = style.find(_w("name")) if style is not None else None
+        return (named.get(_W_VAL) or "") if named is not None else ""
 
     def paragraph_style_id(self, ppr) -> str | None:
         style = ppr.find(_w("pStyle")) if ppr is not None else None
@@ -625,16 +634,26 @@ class _Reader:
     def read_body(self) -> list[_Paragraph]:
         paragraphs = []
         carried = []  # runs of a paragraph whose mark was deleted in tracked changes: they join the next one
+        previous = None  # the last paragraph read, and its runs
         for p in self._blocks(self._document.element.find(_w("body"))):
             if p.tag == _W_TBL:
                 self._counts["tables"] += 1
                 self._count_table_numbers(p)
+                previous = None
                 continue
             pieces, mark_deleted = self._paragraph_pieces(p)
             if mark_deleted:
                 carried.extend(pieces)
                 continue
-            paragraphs.append(self._paragraph(p, carried + pieces))
+            if previous is not None and self._goes_on(p):  # our own file: the text's last lines, split off
+                first, first_pieces = previous
+                joined = first_pieces + carried + pieces
+                paragraphs[-1] = self._paragraph(first, joined)
+                previous = (first, joined)
+            else:
+                joined = carried + pieces
+                paragraphs.append(self._paragraph(p, joined))
+                previous = (p, joined)
             carried = []
         if carried:
             paragraphs.append(_make_paragraph(carried, None, None, False))
@@ -687,6 +706,11 @@ class _Reader:
         if mark is not None:
             self._tracked = True
         return pieces, mark is not None
+
+    def _goes_on(self, p) -> bool:
+        """A paragraph in the style the renderer gives the last lines of a text when they keep with the signature:
+        the paragraph before, going on."""
+        return self._styles.name(self._styles.paragraph_style_id(p.find(_W_PPR))) == L.STYLE_BODY_END
 
     def _paragraph(self, p, pieces) -> _Paragraph:
         ppr = p.find(_W_PPR)

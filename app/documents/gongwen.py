@@ -207,16 +207,14 @@ class Renderer:
                 run._r.addprevious(_break())
         return paragraph
 
-    def text(self, body: str, *, carry_from: int | None = None):
-        """The paragraphs of a text. carry_from: where the last paragraph goes on at the top of the next page."""
+    def text(self, body: str, *, tail_from: int | None = None):
+        """The paragraphs of a text. tail_from: where the last lines of its last paragraph begin, which keep with
+        what follows (the signature)."""
         items = paragraphs(body)
         for index, p in enumerate(items):
-            if carry_from and index == len(items) - 1:
-                self.paragraph(L.STYLE_BODY, p.text[:carry_from])
-                rest = self.paragraph(L.STYLE_BODY, p.text[carry_from:])
-                ppr = rest._p.get_or_add_pPr()
-                child(ppr, "w:pageBreakBefore")
-                set_attrs(child(ppr, "w:ind"), firstLine=0, firstLineChars=0)  # the same paragraph, going on
+            if tail_from and index == len(items) - 1:
+                self.paragraph(L.STYLE_BODY, p.text[:tail_from])
+                self.paragraph(L.STYLE_BODY_END, p.text[tail_from:])  # flush left, kept with the signature
             elif p.is_roster:
                 self.roster(self.data.rosters.get(p.roster_group, []))
             elif p.is_heading:
@@ -289,39 +287,26 @@ class Renderer:
                 set_attrs(child(ppr, "w:ind"), left=left, hanging=number_width)
                 self.add_text(paragraph, f"{index}.{name}")
 
-    def signature_lines(self) -> int:
-        """The lines the signature takes: the blank lines above it, the organ, the date."""
-        data = self.data
-        if not (data.signature_organ or data.signed_on):
-            return 0
-        return (2 if data.with_seal else 1) + bool(data.signature_organ) + bool(data.signed_on)
+    def signature_tail(self) -> int | None:
+        """§7.3.5: no page may hold the signature and its date alone. The text's last lines keep with the signature,
+        so that they go to the next page with it when it does not fit under them: where they begin, in the text's
+        last paragraph, or None.
 
-    def carry_from(self) -> int | None:
-        """§7.3.5: no page may hold the signature and its date alone. When the notice's text ends on the first page
-        with too few lines left for the signature, and it is one paragraph (LibreOffice moves a paragraph that keeps
-        with the next one whole, and a whole paragraph would leave page 1 without text), its last lines go on at the
-        top of the second page, with the signature: two of them, or one where it has three lines or fewer (page 1
-        keeps two of three). Where they begin, in the paragraph's text.
-
-        Counted on the 22 lines of the page, where the count is sure (Chinese characters only, no break next to a
-        mark that 禁则 moves); otherwise None, and the paragraph is left to the layout.
+        LibreOffice moves a paragraph that keeps with the next one whole, so a long last paragraph (four lines or
+        more), or the only one (whole, it would leave page 1 without text), ends in a paragraph of its own: its last
+        two lines, or its last line where it has three or fewer; flush left, as the same paragraph going on. Its
+        lines are counted where the count is sure (Chinese characters only, no break beside a mark that 禁则 moves):
+        otherwise, and for a short last paragraph of several (which keeps with the signature whole), None.
         """
-        data = self.data
-        items = paragraphs(data.body)
-        if len(items) != 1 or data.attachments or not self.signature_lines():
+        items = paragraphs(self.data.body)
+        if not items or not (self.data.signature_organ or self.data.signed_on):
             return None
-        (only,) = items
-        if only.level is not None or only.lead or only.is_roster:
+        last = items[-1]
+        if last.level is not None or last.lead or last.is_roster:
             return None
-        starts = line_starts(only.text)
-        if starts is None or len(starts) < 2:
+        starts = line_starts(last.text)
+        if starts is None or len(starts) < 2 or (len(items) > 1 and len(starts) <= 3):
             return None
-        used = L.FIRST_PAGE_HEADER_LINES + len(title_lines(data.title)) + 1
-        if data.addressee_text and self.addressees_fit_the_first_page():
-            used += body_lines(data.addressee_text)
-        used += len(starts)
-        if used > L.LINES_PER_PAGE or L.LINES_PER_PAGE - used >= self.signature_lines():
-            return None  # the text goes on to page 2 anyway, or the signature fits under it
         return starts[-2] if len(starts) >= 4 else starts[-1]
 
     def keep_with_the_signature(self, body_paragraphs: int):
@@ -492,7 +477,7 @@ class Renderer:
             self.paragraph(L.STYLE_ADDRESSEE, data.addressee_text, before=L.lines(1))
         else:
             self.paragraph(L.STYLE_BODY, "")  # the text begins a line below the title, as below the addressees
-        self.text(data.body, carry_from=self.carry_from())
+        self.text(data.body, tail_from=self.signature_tail())
         self.attachment_note()
         self.keep_with_the_signature(len(paragraphs(data.body)) + len(data.attachments))
         self.signature()

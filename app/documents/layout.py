@@ -84,6 +84,9 @@ STYLE_NUMBER = "GW Number"
 STYLE_TITLE = "GW Title"
 STYLE_ADDRESSEE = "GW Addressee"
 STYLE_BODY = "GW Body"
+# The last lines of the text's last paragraph, when they keep with the signature (§7.3.5): the same paragraph going
+# on, flush left. The .docx import joins it to the paragraph before.
+STYLE_BODY_END = "GW Body End"
 STYLE_HEADING = {1: "GW Heading 1", 2: "GW Heading 2", 3: "GW Heading 3", 4: "GW Heading 4"}
 STYLE_ROSTER = "GW Roster"
 STYLE_ATTACHMENT_NOTE = "GW Attachment Note"
@@ -109,6 +112,7 @@ ALL_STYLES = [
     STYLE_TITLE,
     STYLE_ADDRESSEE,
     STYLE_BODY,
+    STYLE_BODY_END,
     *STYLE_HEADING.values(),
     STYLE_ROSTER,
     STYLE_ATTACHMENT_NOTE,

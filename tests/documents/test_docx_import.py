@@ -604,3 +604,30 @@ def test_a_document_that_unpacks_to_too_much_is_refused(monkeypatch):
     with pytest.raises(DocxImportError) as error:
         import_docx(data)
     assert str(error.value) == "The file unpacks to far more data than a notice holds and cannot be imported."
+
+
+def test_our_own_docx_comes_back_with_the_last_paragraph_whole():
+    """The renderer splits the text's last lines off into a paragraph of their own (kept with the signature,
+    "GW Body End"); importing the file joins them again, so a round trip through Word keeps the text as stored."""
+    from app.documents.gongwen import GongwenData, render_gongwen
+
+    last = "现将有关事项通知如下请各单位认真组织学习抓紧抓好落实确保各项工作取得实效" * 3 + "。"
+    body = "为进一步做好教育工作，现就有关事项通知如下。\n" + last
+    rendered = render_gongwen(
+        GongwenData(
+            mark="乌海市教育局文件",
+            mark_mn=MONGOLIAN,
+            header_order="zh_first",
+            number="乌教发〔2024〕9号",
+            title="关于做好教育工作的通知",
+            addressee_text="各区教育局：",
+            body=body,
+            signature_organ="乌海市教育局",
+            signed_on=datetime.date(2024, 3, 1),
+        )
+    )
+    styles = [p.style.name for p in docx.Document(io.BytesIO(rendered)).paragraphs if p.text]
+    assert "GW Body End" in styles  # split in the file
+    draft = import_docx(rendered)
+    assert draft.body == body and draft.title == "关于做好教育工作的通知"
+    assert draft.signature_organ == "乌海市教育局" and draft.signed_on == datetime.date(2024, 3, 1)

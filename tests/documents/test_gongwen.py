@@ -404,34 +404,44 @@ ONE_PARAGRAPH = (
 )
 
 
-def _body_texts(document) -> list[tuple[str, bool, str | None]]:
+def _body_texts(document) -> list[tuple[str, bool]]:
+    """Each paragraph of text, and whether it keeps with the next one (by its own mark or by its style)."""
     found = []
-    for p in _paragraphs_with_style(document, L.STYLE_BODY):
-        if p.text:
-            ind = p._p.find(f".//{W}ind")
-            indent = ind.get(qn("w:firstLine")) if ind is not None else None
-            found.append((p.text, p._p.find(f".//{W}pageBreakBefore") is not None, indent))
+    for p in document.paragraphs:
+        if p.text and p.style.name in (L.STYLE_BODY, L.STYLE_BODY_END):
+            kept = p._p.find(f".//{W}keepNext") is not None or p.style.paragraph_format.keep_with_next is True
+            found.append((p.text, kept))
     return found
 
 
-def test_a_signature_that_would_stand_alone_takes_the_last_two_lines_of_the_text_with_it():
+def test_the_body_end_style_is_the_text_flush_left_kept_with_what_follows(seed_docx):
+    styles = _doc(seed_docx).styles
+    body, end = styles[L.STYLE_BODY], styles[L.STYLE_BODY_END]
+    assert body.paragraph_format.first_line_indent and not end.paragraph_format.first_line_indent
+    assert end.paragraph_format.keep_with_next and not body.paragraph_format.keep_with_next
+    assert (end.font.size, end.font.name) == (body.font.size, body.font.name)
+
+
+def test_the_last_lines_of_the_only_paragraph_keep_with_the_signature():
     addressees = "、".join(f"乌海市第{n}中学" for n in "一二三四五六七八九十") * 4 + "："  # too many for page 1
     document = _doc(render_gongwen(_data(title=LONG_TITLE, addressee_text=addressees, body=ONE_PARAGRAPH)))
-    # Its lines begin at 0, 26 (after the two-character indent) and 54: the last goes on at the top of page 2, as
-    # the same paragraph (no indent), and two stay on page 1; nothing is lost.
-    assert _body_texts(document) == [(ONE_PARAGRAPH[:54], False, None), (ONE_PARAGRAPH[54:], True, "0")]
-    # Four lines or more: the last two go on.
+    # Its lines begin at 0, 26 (after the two-character indent) and 54: the last keeps with the signature, as the
+    # same paragraph going on (GW Body End: no indent), and two stay on page 1 when it moves; nothing is lost.
+    assert _body_texts(document) == [(ONE_PARAGRAPH[:54], False), (ONE_PARAGRAPH[54:], True)]
+    # Four lines or more: the last two.
     longer = ONE_PARAGRAPH + "各单位要加强组织领导，确保各项工作落到实处。"
-    document = _doc(render_gongwen(_data(title=LONG_TITLE, addressee_text=addressees, body=longer)))
-    assert _body_texts(document) == [(longer[:54], False, None), (longer[54:], True, "0")]
+    document = _doc(render_gongwen(_data(body=longer)))
+    assert _body_texts(document) == [(longer[:54], False), (longer[54:], True)]
 
 
-def test_the_text_is_left_whole_where_the_signature_fits_or_the_lines_cannot_be_counted():
-    # The addressees on page 1 take a line more and the title two fewer: the signature fits under the text.
-    fits = _doc(render_gongwen(_data(title="关于印发教师交流轮岗工作管理办法的通知", body=ONE_PARAGRAPH)))
-    assert _body_texts(fits) == [(ONE_PARAGRAPH, False, None)]
-    # Latin letters and digits: their widths vary, so where the lines break is left to the layout.
-    addressees = "、".join(f"乌海市第{n}中学" for n in "一二三四五六七八九十") * 4 + "："
+def test_a_short_last_paragraph_keeps_whole_and_uncounted_lines_are_left_to_the_layout():
+    # A last paragraph of three lines or fewer, after others: it keeps with the signature whole.
+    body = ONE_PARAGRAPH + "\n特此通知。"
+    expected = [(ONE_PARAGRAPH, False), ("特此通知。", True)]
+    assert _body_texts(_doc(render_gongwen(_data(body=body)))) == expected
+    # Latin letters and digits: their widths vary, so where the lines break is not counted, and nothing is split.
     latin = ONE_PARAGRAPH.replace("认真", "按GB/T 9704-2012认真")
-    counted = _doc(render_gongwen(_data(title=LONG_TITLE, addressee_text=addressees, body=latin)))
-    assert _body_texts(counted) == [(latin, False, None)]
+    assert _body_texts(_doc(render_gongwen(_data(body=latin)))) == [(latin, False)]
+    # A break beside a mark 禁则 moves (here "，" would begin the second line): not counted either.
+    marked = "现将有关事项通知如下请各单位认真组织学习抓紧抓好落实，" + "确保各项工作取得实效" * 6 + "。"
+    assert _body_texts(_doc(render_gongwen(_data(body=marked)))) == [(marked, False)]

@@ -9,7 +9,7 @@ The module makes each PDF once; the tests run over all of them.
 
 Which pages are full (hold 22 lines)? Every page but
 - the page the notice's own text ends on, and the pages up to its signature: the text stops there;
-- the page before the signature's, when the text's last lines go on with the signature (Renderer.carry_from);
+- the page before the signature's, when the text's last lines went on with the signature (Renderer.signature_tail);
 - the page before a distributed document: the document starts on a new page, so the one before may be short;
 - a page that holds the roster table (its rows are a table, not lines of text);
 - the last page: the text ends there and the 版记 sits at its foot.
@@ -22,6 +22,7 @@ fault; no other line may be missing.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -32,7 +33,7 @@ from sqlalchemy import select
 
 from app.core.dates import cn_date
 from app.documents import layout as L
-from app.documents.gongwen import GongwenData, Renderer
+from app.documents.gongwen import GongwenData, Renderer, render_gongwen
 from app.documents.pdf import docx_to_pdf
 from app.documents.text import paragraphs
 from app.extensions import db
@@ -220,14 +221,25 @@ def _pages_not_full(s: Specimen) -> dict[int, str]:
     signature_page = _signature(s)[0]
     for index in range(_text_end_page(s), signature_page + 1):
         reasons[index] = "the notice's text ends here (its signature follows)"
-    if Renderer(s.data).carry_from() is not None:
-        reasons[signature_page - 1] = "its text's last lines go on with the signature (§7.3.5)"
+    if _tail_moved(s):
+        reasons[signature_page - 1] = "its text's last lines went on with the signature (§7.3.5)"
     for start in _document_starts(s):
         reasons.setdefault(start - 1, "the last page before a distributed document")
     for index in _roster_pages(s):
         reasons.setdefault(index, "holds the roster table")
     reasons.setdefault(last, "the last page, with the 版记")
     return reasons
+
+
+def _tail_moved(s: Specimen) -> bool:
+    """Whether the text's last lines (Renderer.signature_tail) went to the signature's page, all that page holds
+    of the text."""
+    tail_from = Renderer(s.data).signature_tail()
+    if tail_from is None:
+        return False
+    page, organ, _date = _signature(s)
+    above = [line for line in s.pages[page].body if line.y < organ.y]
+    return "".join(_text(line) for line in above) == paragraphs(s.data.body)[-1].text[tail_from:]
 
 
 def _grid_top(s: Specimen) -> float:
@@ -508,11 +520,42 @@ def test_the_signature_shares_its_page_with_the_text(specimen):
     page, organ, _date = _signature(s)
     above = [line for line in s.pages[page].body if line.y < organ.y]
     assert above, f"{s.number}: page {page + 1} holds the signature and its date and no text"
-    carry_from = Renderer(s.data).carry_from()
-    if carry_from is not None:  # the paragraph's last lines, on top of the page, flush left: the same paragraph
-        last = paragraphs(s.data.body)[-1].text
-        assert "".join(_text(line) for line in above) == last[carry_from:], (s.number, [x.text for x in above])
+    if _tail_moved(s):  # the paragraph's last lines, on top of the page, flush left: the same paragraph going on
         assert abs(above[0].x0 - LEFT) <= HALF_MM, (s.number, _mm(above[0].x0))
+
+
+def test_a_text_that_fills_its_last_page_takes_two_lines_to_the_signature_page():
+    """Not a demo notice: a two-page text whose last paragraph (four lines) ends on the last line of page 2, so the
+    signature (unsealed: a blank line, the organ, the date) does not fit under it. Page 2 keeps 20 lines, its last
+    one full (the paragraph goes on), and page 3 holds the paragraph's last two lines with the signature."""
+    require_libreoffice(server=True)
+    words = "教育质量提升学校管理规范教师队伍建设课程改革深化"  # no marks: the lines break every 28 characters
+
+    def text(count: int) -> str:
+        return (words * (count // len(words) + 1))[:count]
+
+    # Page 1: 12 lines of header, the title, a blank line, the addressees, then 7 lines of text; page 2: 22.
+    first, last = text(25 * 28 - 2), text(4 * 28 - 3) + "。"
+    data = GongwenData(
+        mark="乌海市教育局文件",
+        mark_mn="ᠦᠬᠠᠢ",
+        header_order="zh_first",
+        number="乌教发〔2024〕9号",
+        title="关于做好教育质量提升工作的通知",
+        addressee_text="各区教育局：",
+        body=first + "\n" + last,
+        signature_organ="乌海市教育局",
+        signed_on=datetime.date(2024, 3, 1),
+        with_seal=False,
+    )
+    made = docx_to_pdf(render_gongwen(data))
+    pages = _pages(made)
+    assert len(pages) == 3
+    second, third = pages[1].body, pages[2].body
+    assert len(second) == 20 and _text(second[-1]) == last[: 2 * 28 - 2][-28:], [x.text for x in second[-2:]]
+    assert [_text(line) for line in third[:2]] == [last[54:82], last[82:]]
+    assert abs(third[0].x0 - LEFT) <= HALF_MM  # going on, not indented
+    assert [_text(line) for line in third[2:]] == ["乌海市教育局", "2024年3月1日"]
 
 
 # 6. The text in 仿宋
