@@ -61,7 +61,10 @@ def load_settings(instance_path: str) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env != "development"),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # A session ends after this long without a request (the cookie's lifetime, renewed by each request)...
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        # ...and this long after its login however busy it is: a working day, not a cookie that lives for ever.
+        "SESSION_ABSOLUTE_LIFETIME_SECONDS": int(os.environ.get("SESSION_ABSOLUTE_LIFETIME_SECONDS", 12 * 3600)),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # One uploaded file may be this large; a larger one is refused with a message in the
         # form that keeps what was typed. A whole request may be bigger (a long draft and a
@@ -69,9 +72,17 @@ def load_settings(instance_path: str) -> dict:
         "MAX_UPLOAD_BYTES": upload_limit,
         "MAX_CONTENT_LENGTH": 3 * upload_limit + 4 * 1024 * 1024,
         "FILES_DIR": os.environ.get("FILES_DIR") or str(instance / "files"),
+        # Signs every backup's manifest (app/backup/services.py); unset, SECRET_KEY does. Kept apart from SECRET_KEY,
+        # a rotated SECRET_KEY leaves yesterday's backups restorable.
+        "BACKUP_KEY": os.environ.get("BACKUP_KEY", ""),
+        # Held (shared) by every process that serves requests, so that `restore` refuses to run under them.
+        "SERVING_LOCK_FILE": os.environ.get("SERVING_LOCK_FILE") or str(instance / "serving.lock"),
         # Previews of documents (app/notices/preview.py): a cache, safe to delete; the oldest go beyond the count.
         "PREVIEW_DIR": os.environ.get("PREVIEW_DIR") or str(instance / "previews"),
         "PREVIEW_CACHE_FILES": int(os.environ.get("PREVIEW_CACHE_FILES", 2000)),
+        # Slots for conversions made for a request (app/core/limits.py): file locks every process here shares.
+        "LOCKS_DIR": os.environ.get("LOCKS_DIR") or str(instance / "locks"),
+        "CONVERSION_SLOTS": int(os.environ.get("CONVERSION_SLOTS", 2)),
         "SOFFICE": os.environ.get("SOFFICE", ""),
         # Make the PDF right after issuing, so that downloads never wait for LibreOffice.
         "PDF_ON_ISSUE": _flag("PDF_ON_ISSUE", True),
@@ -85,8 +96,14 @@ def load_settings(instance_path: str) -> dict:
         # werkzeug's method for new password hashes. Not read from the environment: a deployment always uses scrypt;
         # the test suite passes a cheap one (its tests of logging in keep scrypt).
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Login throttling (app/auth/services.py, authenticate): after LOGIN_MAX_FAILURES failures in a row a login
+        # name waits LOGIN_DELAY_SECONDS, twice as long after each further failure, never more than LOGIN_LOCK_SECONDS.
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", 5)),
+        "LOGIN_DELAY_SECONDS": int(os.environ.get("LOGIN_DELAY_SECONDS", 5)),
         "LOGIN_LOCK_SECONDS": int(os.environ.get("LOGIN_LOCK_SECONDS", 15 * 60)),
+        # An address with this many failures in LOGIN_LOCK_SECONDS waits, but not for the accounts that have logged in
+        # from it in the last LOGIN_KNOWN_ADDRESS_DAYS.
+        "LOGIN_KNOWN_ADDRESS_DAYS": int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", 90)),
         # Behind a reverse proxy: how many proxies' X-Forwarded-For/-Proto headers to trust.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", 0)),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)),

@@ -1,15 +1,34 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
+from app.auth.passwords import MIN_LENGTH, password_problem
 from app.core.access import ROLE_TITLES
 from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
 
 
+class StrongPassword:
+    """The rule of app/auth/passwords.py, shown at the field; username_field names the field with the login name."""
+
+    def __init__(self, username_field: str | None = None):
+        self.username_field = username_field
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        username = form[self.username_field].data if self.username_field else getattr(form, "account_username", None)
+        problem = password_problem(field.data, username)
+        if problem:
+            raise ValidationError(problem)
+
+
 class LoginForm(FlaskForm):
-    username = StringField(_l("Username"), filters=[strip_spaces], validators=[DataRequired(), Length(max=80)])
+    # DocumentSafe: a NUL or another control character is no one's name, and PostgreSQL refuses it in a query.
+    username = StringField(
+        _l("Username"), filters=[strip_spaces], validators=[DataRequired(), Length(max=80), DocumentSafe()]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
@@ -35,9 +54,26 @@ class UserForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
         description=_l("Leave empty to keep the current password."),
-        validators=[Optional(), Length(min=8, max=200)],
+        validators=[Optional(), Length(max=200), StrongPassword("username")],
     )
 
 
 class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"), validators=[Optional()])
+
+
+class PasswordForm(FlaskForm):
+    """One's own new password; the view sets account_username (the new password may not be it)."""
+
+    account_username: str | None = None
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    new_password = PasswordField(
+        _l("New password"),
+        description=_l("At least %(count)d characters, not one of the most common passwords.", count=MIN_LENGTH),
+        validators=[DataRequired(), Length(max=200), StrongPassword()],
+    )
+    confirm_password = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The two new passwords differ."))],
+    )

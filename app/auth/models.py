@@ -33,6 +33,9 @@ class UserRole(db.Model):
 
 
 class User(UserMixin, db.Model):
+    """An account. A signed-in browser is a UserSession; the cookie names the session, never the account's id, which
+    SQLite gives again to the next account once the last one is deleted."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,8 +57,16 @@ class User(UserMixin, db.Model):
         cascade="all, delete-orphan", lazy="selectin", order_by=UserRole.role
     )
 
+    # The token of the session this object was loaded or logged in for (not a column); what Flask-Login keeps.
+    session_token = None
+
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+    def get_id(self) -> str:
+        if not self.session_token:
+            raise RuntimeError("log in through app.auth.sessions.log_in, which opens a session for the account")
+        return self.session_token
 
     # Flask-Login reads is_active; the column is named is_active in the table.
     @property
@@ -92,3 +103,33 @@ def name_of(relationship_attribute):
     """Loader option for a related user shown by name only (author, sender, who acknowledged): the display name,
     without the unit and roles that loading a User brings by default."""
     return joinedload(relationship_attribute).load_only(User.display_name).lazyload("*")
+
+
+class UserSession(db.Model):
+    """A signed-in browser: made at login, deleted at logout, at a change of the account's password, roles or
+    activity, and with the account. The cookie carries a random token; only its SHA-256 is stored here, so a copy
+    of the database lets no one sign in."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} of {self.user_id}>"
+
+
+class FailedLoginName(db.Model):
+    """Failed logins in a row under a name no account has, counted like an account's (User.failed_logins and
+    locked_until), so that the throttling of a name tells nobody whether it exists."""
+
+    __tablename__ = "failed_login_names"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)  # lower-cased, as logins compare them
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<FailedLoginName {self.name}>"

@@ -2,12 +2,26 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy.orm import joinedload
+from flask_login import current_user, logout_user
 
-from app.auth.forms import LoginForm, ProfileForm, UserForm
+from app.auth.forms import LoginForm, PasswordForm, ProfileForm, UserForm
 from app.auth.models import User
-from app.auth.services import AccountError, LoginRefused, authenticate, list_users, save_user, set_locale
+from app.auth.services import (
+    AccountData,
+    AccountError,
+    LoginAttempt,
+    LoginLimits,
+    LoginRefused,
+    PasswordChange,
+    authenticate,
+    change_password,
+    end_sessions,
+    list_users,
+    save_user,
+    set_locale,
+    signed_in_user,
+)
+from app.auth.sessions import log_in
 from app.core.access import Role, login_required, public, roles_required
 from app.core.forms import options
 from app.core.web import render, see_other, wants_partial
@@ -21,10 +35,9 @@ admin_only = roles_required(Role.admin)
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    # Every request needs the user, the unit and the roles: one query, not two.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])
-    return user if user is not None and user.is_active else None
+def load_user(token: str) -> User | None:
+    """The session's account: the cookie holds a session's token (app/auth/sessions.py), not the account's id."""
+    return signed_in_user(token, lifetime_seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME_SECONDS"])
 
 
 @login_manager.unauthorized_handler
@@ -54,45 +67,74 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
-    if form.validate_on_submit():
-        try:
-            user = authenticate(
-                form.username.data,
-                form.password.data,
-                address=request.remote_addr,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lock_seconds=current_app.config["LOGIN_LOCK_SECONDS"],
-                max_failures_per_address=current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-            )
-        except LoginRefused as refused:
-            form.password.errors.append(refused.message)
-            if refused.throttled:
-                return render("auth/login.html", form=form), 429
-        else:
-            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"), code=303)
-    return render("auth/login.html", form=form), (401 if form.errors else 200)
+    if not form.validate_on_submit():
+        return render("auth/login.html", form=form), (400 if form.errors else 200)
+    attempt = LoginAttempt(form.username.data, form.password.data, request.remote_addr)
+    try:
+        user = authenticate(attempt, LoginLimits.from_config(current_app.config))
+    except LoginRefused as refused:
+        form.password.errors.append(refused.message)
+        response = make_response(render("auth/login.html", form=form), 429 if refused.throttled else 401)
+        if refused.retry_after:
+            response.headers["Retry-After"] = str(refused.retry_after)
+        return response
+    log_in(user)
+    return redirect(_safe_next(request.args.get("next")) or url_for("main.home"), code=303)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    """Ends every session of the account, this one included."""
+    end_sessions(current_user)
     logout_user()
+    session.clear()
     flash(_("You have logged out."), "info")
     return see_other("auth.login")
+
+
+def _profile_forms() -> tuple[ProfileForm, PasswordForm]:
+    form = ProfileForm(locale=current_user.locale or "")
+    form.locale.choices = options([("", _("As my browser asks"))] + [(k, v[1]) for k, v in LOCALES.items()])
+    password_form = PasswordForm()
+    password_form.account_username = current_user.username
+    return form, password_form
 
 
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    form = ProfileForm(locale=current_user.locale or "")
-    form.locale.choices = options([("", _("As my browser asks"))] + [(k, v[1]) for k, v in LOCALES.items()])
+    form, password_form = _profile_forms()
     if form.validate_on_submit():
         set_locale(current_user, form.locale.data)
         flash(_("Saved."), "success")
         return see_other("auth.profile")
-    return render("auth/profile.html", form=form)
+    return render("auth/profile.html", form=form, password_form=password_form)
+
+
+@bp.post("/profile/password")
+@login_required
+def password():
+    """One's own new password. Every other session of the account ends; this browser stays signed in."""
+    form, password_form = _profile_forms()
+    if password_form.validate_on_submit():
+        user = current_user._get_current_object()
+        change = PasswordChange(password_form.current_password.data, password_form.new_password.data)
+        try:
+            change_password(
+                user,
+                change,
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                window_seconds=current_app.config["LOGIN_LOCK_SECONDS"],
+            )
+        except AccountError as exc:
+            db.session.rollback()
+            password_form.form_errors.append(str(exc))
+        else:
+            log_in(user)
+            flash(_("Your password is changed. Everywhere else you were signed in, you are signed out."), "success")
+            return see_other("auth.profile")
+    return render("auth/profile.html", form=form, password_form=password_form), 422
 
 
 # Administration of accounts.
@@ -109,6 +151,20 @@ def _user_form(user: User | None = None) -> UserForm:
     return form
 
 
+def _account_data(form: UserForm) -> AccountData:
+    return AccountData(
+        username=form.username.data,
+        display_name=form.display_name.data,
+        unit_id=form.unit_id.data,
+        roles=frozenset(form.roles.data or ()),
+        email=form.email.data,
+        phone=form.phone.data,
+        locale=form.locale.data,
+        is_active=bool(form.is_active.data),
+        password=form.password.data or None,
+    )
+
+
 @bp.get("/admin/users")
 @admin_only
 def user_list():
@@ -121,7 +177,7 @@ def user_create():
     form = _user_form()
     if form.validate_on_submit():
         try:
-            user = save_user(current_user, None, form.data)
+            user = save_user(current_user, None, _account_data(form)).user
         except AccountError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
@@ -139,11 +195,13 @@ def user_edit(user_id: int):
     form = _user_form(user)
     if form.validate_on_submit():
         try:
-            save_user(current_user, user, form.data)
+            saved = save_user(current_user, user, _account_data(form))
         except AccountError as exc:
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
+            if saved.sessions_ended and user.id == current_user.id:
+                log_in(user, fresh=False)  # the admin's own change: this browser stays signed in
             if wants_partial():
                 return render("auth/user_list.html", "auth/_user_row.html", user=user)
             flash(_("Account %(name)s saved.", name=user.username), "success")

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from flask import g, session
-from flask_login import login_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.auth.sessions import log_in
 from app.core.audit import AuditEvent
 from app.demo.loader import load_bureau
 from app.demo.scale import add_notices, add_units
@@ -118,7 +118,7 @@ def _sessions(app) -> list[tuple[int, str, str]]:
         for distribution_id, user in rows:
             with app.test_request_context("/"):
                 g.pop("csrf_token", None)  # Flask-WTF caches the token on g, which this app context shares
-                login_user(user)
+                log_in(user)  # a session of the account, as the login view opens it
                 token = generate_csrf()
                 out.append((distribution_id, serializer.dumps(dict(session)), token))
     return out
