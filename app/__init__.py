@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from app import database  # noqa: F401  (SQLite pragmas and transaction mode)
+    from app.core.web import register_input_rules
     from app.i18n import select_locale, select_timezone
     from app.main.errors import register_error_handlers
 
@@ -52,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     _import_models()
     _connect_features()
+    register_input_rules(app)  # before the blueprints: their rules use its <int:…> converter
     _register_blueprints(app)
     _register_hooks(app)
     register_error_handlers(app)
@@ -134,6 +136,16 @@ def _register_hooks(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.after_request
+    def _no_store_behind_login(response):
+        # What a signed-in person is shown (notices, inboxes, their files) stays out of every cache, the browser's
+        # disk and back button included: school computers are shared. Static files keep their caching.
+        from flask_login import current_user
+
+        if request.endpoint != "static" and current_user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     app.context_processor(template_helpers)

@@ -12,7 +12,7 @@ from app.extensions import db
 bp = Blueprint("audit", __name__)
 
 # What admins look for first: sign-off, issue, receipts, accounts and roles.
-ACTION_PREFIXES = ("notice.", "receipt.", "user.", "auth.", "roster.", "unit.", "group.", "settings.")
+ACTION_PREFIXES = ("notice.", "receipt.", "user.", "auth.", "roster.", "unit.", "group.", "settings.", "file.")
 
 
 @bp.get("/admin/audit")

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
 from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
@@ -34,7 +34,7 @@ class UnitForm(FlaskForm):
     email = EmailField(
         _l("Email for reminders"), filters=[strip_spaces], validators=[Optional(), Email(), Length(max=200)]
     )
-    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)])
     is_active = BooleanField(_l("Active"), default=True)
 
 
@@ -43,7 +43,7 @@ class UnitGroupForm(FlaskForm):
         _l("Group name"), filters=[strip_spaces], validators=[DataRequired(), Length(max=200), DocumentSafe()]
     )
     name_mn = TextAreaField(_l("Name in Mongolian script"), validators=[Optional(), Length(max=500), DocumentSafe()])
-    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
+    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=100_000)])
     rule_kinds = MultiCheckboxField(
         _l("Every active unit of these kinds"), choices=options((k.value, v) for k, v in UNIT_KIND_TITLES.items())
     )
