@@ -13,11 +13,24 @@ names it is committed, and no file is ever deleted, so every file the copied dat
 
 A restore reads the whole archive and checks every SHA-256 (against the manifest and against the file's own
 name) before it changes anything, and refuses a database that already holds rows unless told to replace them.
+
+The manifest is signed (HMAC-SHA256), and a restore refuses an archive whose signature does not match: a SHA-256
+anyone can recompute, so without a signature an archive with an account and a trigger slipped into its database, and
+its manifest's SHA-256 redone, would be restored as the bureau's own. Since the manifest names the SHA-256 of the
+database and of every file, the signature covers all of it. The key is never in the archive: it is BACKUP_KEY when
+that is set, else SECRET_KEY (each through HMAC with a label of its own, so the signing key is used for nothing
+else). A dedicated BACKUP_KEY is better: SECRET_KEY is what one rotates after a leak (it ends every session), and
+development generates it into instance/, which a disaster takes with the database; a BACKUP_KEY kept off the
+machine, apart from the backups, still restores them. When the key has changed since a backup was made, the restore
+says so and is refused: run it with BACKUP_KEY set to the key the backup was made with (that instance's BACKUP_KEY,
+or its SECRET_KEY if it had none). There is no option to restore an archive that fails the check: nobody can tell
+such an archive from a forged one, and an option to accept it is all a forger would need to ask for.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -39,11 +52,16 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from flask import current_app
 
+from app.backup.serving import ServingLockBusy, no_server_running
 from app.database import BUSY_TIMEOUT_MS
 from app.extensions import db
 
 ARCHIVE_FORMAT = "bureau-intranet-backup"
-FORMAT_VERSION = 1
+# 2: the manifest is signed. An archive of format 1 carries no signature and is refused (_check_signature).
+FORMAT_VERSION = 2
+SIGNATURE_ALGORITHM = "HMAC-SHA256"
+# Derives the signing key from the configured secret: the same secret signs sessions, never with this label.
+_KEY_LABEL = b"bureau-intranet backup manifest signing key"
 MANIFEST = "manifest.json"
 DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 UPGRADE_COMMAND = "flask --app wsgi db upgrade"
@@ -67,6 +85,7 @@ class BackupResult:
     size: int
     manifest: dict
     source: str  # the database, as the operator configured it (password hidden)
+    key_setting: str  # BACKUP_KEY or SECRET_KEY: what signed the manifest
     damaged: list[str]  # stored files whose bytes no longer match their name: left out of the archive
     missing: list[str]  # files the database names that are not under FILES_DIR
 
@@ -126,12 +145,14 @@ def create_backup(path: Path, *, force: bool = False) -> BackupResult:
             "file_count": len(files),
             "files": [{"sha256": sha, "size": size} for sha, _, size in files],
         }
+        manifest = sign_manifest(manifest)
         _write_archive(path, manifest, dump, files, mtime=int(created_at.timestamp()), force=force)
     return BackupResult(
         path=path,
         size=path.stat().st_size,
         manifest=manifest,
         source=_describe(url, schema),
+        key_setting=manifest["signature"]["key"],
         damaged=damaged,
         missing=missing,
     )
@@ -243,15 +264,17 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
-def restore_backup(path: Path, *, force: bool = False) -> RestoreResult:
+def restore_backup(path: Path, *, force: bool = False, while_serving: bool = False) -> RestoreResult:
     """Restore the archive PATH into the configured database and FILES_DIR.
 
-    Everything that can refuse does so before anything changes: a missing or damaged archive, a manifest that
-    does not match the archive's contents, another kind of database, a migration this code does not know, or
-    (without force) a database that holds rows.
+    Everything that can refuse does so before anything changes: a missing or damaged archive, a manifest whose
+    signature does not match (altered, or made with another key), a manifest that does not match the archive's
+    contents, another kind of database, a migration this code does not know, the app serving on this machine
+    (unless while_serving), or (without force) a database that holds rows.
     """
     path = Path(path)
     manifest = read_manifest(path)
+    _check_signature(manifest, path)
     kind, url = _configured_database()
     archived_kind = manifest["database"]["kind"]
     if archived_kind != kind:
@@ -261,6 +284,21 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreResult:
         )
     migrations = _migrations()
     _refuse_unknown_revision(manifest, migrations)
+    lock_file = current_app.config["SERVING_LOCK_FILE"]
+    try:
+        # Held to the end: a server started meanwhile answers 503 instead of working on a half-replaced database.
+        with no_server_running(lock_file, while_serving=while_serving):
+            return _restore(path, manifest, kind, url, migrations, force=force)
+    except ServingLockBusy:
+        raise BackupError(
+            f"The app is serving on this machine: a process holds {lock_file}, as every gunicorn worker and "
+            "`flask run` do from their first request. Stop the app, every worker of it, and restore then; add "
+            "--while-serving only if you are sure no request will use the database meanwhile (the lock is "
+            f"held by something else, say). {_NOTHING_CHANGED}"
+        ) from None
+
+
+def _restore(path: Path, manifest: dict, kind: str, url: sa.URL, migrations, *, force: bool) -> RestoreResult:
     if not force:
         _refuse_unless_empty(url)
 
@@ -319,6 +357,68 @@ def _check_manifest(manifest, path: Path) -> None:
     names = [entry.get("sha256") if isinstance(entry, dict) else None for entry in files]
     if not all(isinstance(name, str) and _SHA256.fullmatch(name) for name in names) or len(set(names)) != len(names):
         raise malformed("file SHA-256s")
+
+
+def _signing_key() -> tuple[bytes, str]:
+    """The key that signs and checks manifests, and the setting it comes from (BACKUP_KEY, else SECRET_KEY)."""
+    setting = "BACKUP_KEY" if current_app.config.get("BACKUP_KEY") else "SECRET_KEY"
+    secret = current_app.config.get(setting)
+    if not secret:
+        raise BackupError("Neither BACKUP_KEY nor SECRET_KEY is set: there is no key to sign or check backups with.")
+    secret = secret.encode() if isinstance(secret, str) else bytes(secret)
+    return hmac.new(secret, _KEY_LABEL, hashlib.sha256).digest(), setting
+
+
+def _key_id(key: bytes) -> str:
+    """A name for the key that gives nothing of it away: tells "another key" from "altered" in a refusal."""
+    return hmac.new(key, b"key id", hashlib.sha256).hexdigest()[:16]
+
+
+def _signed_bytes(manifest: dict) -> bytes:
+    """What the signature covers: the manifest as parsed, without its signature, in one canonical spelling.
+
+    The parsed manifest, not the member's bytes, is what a restore acts on, so that is what is checked."""
+    unsigned = {name: value for name, value in manifest.items() if name != "signature"}
+    return json.dumps(unsigned, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sign_manifest(manifest: dict) -> dict:
+    """The manifest with its signature, made with this instance's key (what `backup` writes)."""
+    key, setting = _signing_key()
+    value = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    # key and key_id are not signed: they only help a refusal say what went wrong.
+    signature = {"algorithm": SIGNATURE_ALGORITHM, "key": setting, "key_id": _key_id(key), "value": value}
+    return {name: value for name, value in manifest.items() if name != "signature"} | {"signature": signature}
+
+
+def _check_signature(manifest: dict, path: Path) -> None:
+    """Refuse an archive whose manifest was not signed, as it stands, with this instance's key."""
+    signature = manifest.get("signature")
+    if manifest["format_version"] < 2 or not isinstance(signature, dict):
+        raise BackupError(
+            f"{path} is not signed: it was made before backups were signed (format {manifest['format_version']}), "
+            "and an unsigned archive cannot be told from a forged one. If you made it yourself and kept it where "
+            f"no one else could change it, restore it with the version that made it ({manifest.get('app_version')})"
+            f", then upgrade. {_NOTHING_CHANGED}"
+        )
+    if signature.get("algorithm") != SIGNATURE_ALGORITHM or not isinstance(signature.get("value"), str):
+        raise BackupError(f"The manifest of {path} is malformed (signature). {_NOTHING_CHANGED}")
+    key, setting = _signing_key()
+    expected = hmac.new(key, _signed_bytes(manifest), hashlib.sha256).hexdigest()
+    if hmac.compare_digest(expected, signature["value"]):
+        return
+    if signature.get("key_id") == _key_id(key):
+        raise BackupError(
+            f"{path} has been altered since it was made: its manifest no longer matches its signature. "
+            f"Do not restore it; use another backup. {_NOTHING_CHANGED}"
+        )
+    raise BackupError(
+        f"The signature of {path} does not match this instance's backup key ({setting}"
+        + (", as BACKUP_KEY is not set" if setting == "SECRET_KEY" else "")
+        + "). Either the archive was altered or made elsewhere, or the key has changed since it was made. If "
+        "the key changed, run the restore with BACKUP_KEY set to the key it was made with (the BACKUP_KEY of the "
+        f"instance that made it, or its SECRET_KEY if it had none). {_NOTHING_CHANGED}"
+    )
 
 
 def _refuse_unknown_revision(manifest: dict, migrations: ScriptDirectory) -> None:

@@ -11,6 +11,7 @@ from app.database import writes_briefly
 from app.extensions import db
 from app.notices.models import Notice
 from app.receipts.forms import ReceiptForm, ReminderForm
+from app.receipts.reading import read_by_a_person
 from app.receipts.services import (
     ReceiptError,
     Reply,
@@ -21,6 +22,7 @@ from app.receipts.services import (
     overview_xlsx,
     own_distribution,
     receipt_overview,
+    record_opening,
     remind,
     reminders_of,
 )
@@ -50,6 +52,19 @@ def inbox():
         reminders=open_reminders(current_user) if counts["pending"] and not partial else [],
         pending_only=pending_only,
     )
+
+
+@bp.post("/inbox/<int:distribution_id>/opened")
+@login_required
+@writes_briefly  # at nine in the morning, as many as there are schools
+def opened(distribution_id: int):
+    """The notice's page, fetched ahead of time, is now on the clerk's screen: record the opening (once).
+
+    Sent by the receipt panel on load; a prerendered page sends it again when it becomes the page shown."""
+    distribution = own_distribution(current_user, distribution_id) or abort(404)
+    if read_by_a_person(request.headers):
+        record_opening(current_user, distribution)
+    return "", 204
 
 
 @bp.post("/inbox/<int:distribution_id>/receipt")

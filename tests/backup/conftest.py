@@ -1,4 +1,8 @@
-"""Fixtures of the backup tests: a source app with the demo data and a stored file, and an empty target."""
+"""Fixtures of the backup tests: a source app with the demo data and a stored file, and an empty target.
+
+Both sign and check backups with one BACKUP_KEY, as two instances of one bureau do, and keep their serving lock in the
+test's own folder: a server that another test (or a developer's `make run`) starts holds instance/serving.lock.
+"""
 
 import os
 
@@ -9,6 +13,13 @@ from flask_migrate import stamp
 from app.core.files import PNG, store_bytes
 from app.extensions import db
 from tests.helpers.databases import PG_SCHEMA, PG_URL, schema_url
+
+BACKUP_KEY = "the bureau's backup key, kept off the machine"
+
+
+@pytest.fixture
+def serving_lock(tmp_path) -> str:
+    return str(tmp_path / "serving.lock")
 
 
 @pytest.fixture
@@ -21,8 +32,9 @@ def uploaded(demo) -> str:
 
 
 @pytest.fixture
-def source(demo, uploaded):
+def source(demo, uploaded, serving_lock):
     """The demo data, the uploaded file, and the migration revision `flask db upgrade` would have left."""
+    demo.config.update(BACKUP_KEY=BACKUP_KEY, SERVING_LOCK_FILE=serving_lock)  # the app fixture puts them back
     with demo.app_context():
         stamp()
     return demo
@@ -46,9 +58,14 @@ def restore_database_url(database_url, tmp_path):
 
 
 @pytest.fixture
-def target(restore_database_url, make_app, tmp_path):
+def target(restore_database_url, make_app, tmp_path, serving_lock):
     """An app on the empty second database, with a FILES_DIR of its own (no tables: restore makes them)."""
-    app = make_app(SQLALCHEMY_DATABASE_URI=restore_database_url, FILES_DIR=str(tmp_path / "restored-files"))
+    app = make_app(
+        SQLALCHEMY_DATABASE_URI=restore_database_url,
+        FILES_DIR=str(tmp_path / "restored-files"),
+        BACKUP_KEY=BACKUP_KEY,
+        SERVING_LOCK_FILE=serving_lock,
+    )
     yield app
     # Before restore_database_url drops the schema: no connection of ours may be left in it.
     with app.app_context():
