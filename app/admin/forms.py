@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length
 
 from app.core.forms import options
 from app.core.validators import DocumentSafe
+from app.notices.services import SEPARATION_TITLES, Separation
 
 
 class SettingsForm(FlaskForm):
@@ -19,4 +20,8 @@ class SettingsForm(FlaskForm):
         choices=options(
             [("zh_first", _l("Chinese first, then Mongolian")), ("mn_first", _l("Mongolian first, then Chinese"))]
         ),
+    )
+    separation_of_duties = RadioField(
+        _l("Who may review (核稿) and sign (签发) a notice"),
+        choices=options([(rule.value, SEPARATION_TITLES[rule]) for rule in Separation]),
     )

@@ -36,6 +36,7 @@ def settings():
             "organ_name_mn": current["organ_name_mn"],
             "organ_name_mn_confirmed": current["organ_name_mn_confirmed"] == "1",
             "header_order": current["header_order"],
+            "separation_of_duties": current["separation_of_duties"],
         }
     )
     if form.validate_on_submit():
@@ -45,6 +46,7 @@ def settings():
                 "organ_name_mn": form.organ_name_mn.data,
                 "organ_name_mn_confirmed": "1" if form.organ_name_mn_confirmed.data else "0",
                 "header_order": form.header_order.data,
+                "separation_of_duties": form.separation_of_duties.data,
             },
         )
         flash(_("Settings saved."), "success")

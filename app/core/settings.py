@@ -1,4 +1,5 @@
-"""Site settings an admin confirms (the organ's Mongolian name, the header's order), with their defaults.
+"""Site settings an admin confirms (the organ's Mongolian name, the header's order, the separation of duties), with
+their defaults.
 
 A key-value table read by the code that needs a setting; the page that edits them is app/admin.
 """
@@ -39,6 +40,9 @@ DEFAULTS = {
     "organ_name_mn_confirmed": "0",
     # The seed notice prints the Chinese mark first, then the Mongolian line.
     "header_order": "zh_first",
+    # Nobody reviews (核稿) or signs (签发) their own work, nor signs what they reviewed: strict | review_and_sign |
+    # none (app/notices/services.py, Separation). A small bureau where one leader must do both relaxes it.
+    "separation_of_duties": "strict",
 }
 
 

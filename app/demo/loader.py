@@ -17,7 +17,7 @@ from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.extensions import db
-from app.notices.documents import freeze_docx
+from app.notices.documents import freeze_docx, freeze_translation
 from app.notices.loading import load_notices
 from app.notices.models import (
     DocumentSeries,
@@ -174,12 +174,13 @@ class Loader:
         notice.documents = [
             NoticeDocument(position=i, title=d["title"], body=d["body"]) for i, d in enumerate(spec["documents"])
         ]
-        # The history a real notice has: drafted, reviewed (returned once), signed, issued.
+        # The history a real notice has: drafted, returned once at review and edited, approved, signed, issued.
         start = datetime.combine(signed_on - timedelta(days=4), time(9, 0), CHINA)
         steps = [
             ("secretary", "drafted", "", 0),
             ("secretary", "submitted", "", 1),
             ("reviewer", "returned", "请核对文号引用格式，并补充领导小组成员职务。", 26),
+            ("secretary", "edited", "", 47),
             ("secretary", "submitted", "已修改。", 48),
             ("reviewer", "approved", "", 50),
             ("signer", "signed", "同意印发。", 72),
@@ -330,6 +331,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
         # Issued notices keep the document they were issued with; the roster is part of it.
         db.session.flush()
         freeze_docx(notice)
+    freeze_translation(notice)  # and its Mongolian version, as issued notices' are
     load_specimens(users["secretary"])
     db.session.commit()
 

@@ -16,11 +16,11 @@ from app.database import writing
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable
 from app.extensions import db
 from app.notices.documents import (
-    mongolian_pdf,
     mongolian_version,
+    mongolian_version_docx,
+    mongolian_version_pdf,
     notice_docx,
     notice_pdf,
-    render_mongolian_docx,
     store_pdf_after_issue,
 )
 from app.notices.loading import LoadError, load_notices
@@ -69,7 +69,7 @@ def export_command(number: str, fmt: str, language: str, output: Path):
         raise click.ClickException(f"{number} has no Mongolian version yet.")
     try:
         if language == "mn":
-            data = render_mongolian_docx(notice) if fmt == "docx" else mongolian_pdf(notice)
+            data = mongolian_version_docx(notice) if fmt == "docx" else mongolian_version_pdf(notice)
         else:
             data = notice_docx(notice) if fmt == "docx" else notice_pdf(notice)
     except (PdfUnavailable, PdfConversionFailed) as exc:

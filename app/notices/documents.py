@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-
 from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.files import DOCX, PDF, read_bytes, store_bytes
+from app.core.limits import Busy, bounded
 from app.core.settings import get_setting
-from app.core.time import CHINA
+from app.core.time import CHINA, utcnow
+from app.database import write_transaction
 from app.documents import pdf
 from app.documents.gongwen import GongwenData, RosterLine, render_gongwen
 from app.documents.mongolian import MongolianData, render_mongolian
 from app.documents.text import roster_groups
 from app.extensions import db
-from app.notices.models import Notice
+from app.notices.models import Notice, NoticeTranslation
 from app.notices.signals import answers, roster_requested
 
 
@@ -86,27 +88,44 @@ def notice_docx(notice: Notice) -> bytes:
     return render_notice_docx(notice)
 
 
-_pdf_lock = threading.Lock()
+def convert(docx: bytes, *, vertical: bool = False, person: int | None = None) -> bytes:
+    """docx_to_pdf, bounded for a person's request (app/core/limits.py): raises Busy at once when this person has a
+    conversion under way or the machine has as many as it takes. person None (commands, after issuing): unbounded."""
+    if person is None:
+        return pdf.docx_to_pdf(docx, vertical_mongolian=vertical)
+    with bounded("pdf", person=person):
+        return pdf.docx_to_pdf(docx, vertical_mongolian=vertical)
 
 
-def notice_pdf(notice: Notice) -> bytes:
-    """The PDF of the .docx: stored at issue, made on demand for drafts.
+def made_once(row, column: str, make) -> bytes:
+    """A frozen file's PDF, made the first time it is asked for and stored in row.<column>; never made again.
 
-    An issued notice whose PDF could not be made at issue (no LibreOffice then) gets it
-    made once, here, and stored; the lock keeps one process from converting it twice.
+    No write lock is held while LibreOffice runs: the transaction ends first (in a POST it holds SQLite's write
+    lock), and a short one of its own stores the file. Two processes making it at once both convert; the first to
+    store wins, and both answer with the stored file.
     """
+    model, key = type(row), row.id
+    db.session.commit()
+    made = make()
+    stored = store_bytes(made, PDF).sha256
+    with write_transaction():
+        db.session.execute(
+            update(model).where(model.id == key, getattr(model, column).is_(None)).values({column: stored})
+        )
+        sha256 = db.session.scalar(select(getattr(model, column)).where(model.id == key))
+    set_committed_value(row, column, sha256)
+    return made if sha256 == stored else read_bytes(sha256)
+
+
+def notice_pdf(notice: Notice, *, person: int | None = None) -> bytes:
+    """The PDF of the .docx: stored at issue (or at its first download, if LibreOffice was missing then); a draft's
+    made from what it says now."""
     if notice.pdf_sha256:
         return read_bytes(notice.pdf_sha256)
+    docx = notice_docx(notice)
     if not notice.is_issued:
-        return pdf.docx_to_pdf(notice_docx(notice))
-    with _pdf_lock:
-        db.session.refresh(notice)
-        if notice.pdf_sha256:
-            return read_bytes(notice.pdf_sha256)
-        made = pdf.docx_to_pdf(notice_docx(notice))
-        notice.pdf_sha256 = store_bytes(made, PDF).sha256
-        db.session.commit()
-        return made
+        return convert(docx, person=person)
+    return made_once(notice, "pdf_sha256", lambda: convert(docx, person=person))
 
 
 def freeze_docx(notice: Notice) -> None:
@@ -122,7 +141,7 @@ def store_pdf_after_issue(notice: Notice) -> bool:
     """
     try:
         notice_pdf(notice)
-    except (pdf.PdfUnavailable, pdf.PdfConversionFailed) as exc:
+    except (pdf.PdfUnavailable, pdf.PdfConversionFailed, Busy) as exc:
         current_app.logger.warning("PDF of %s not made at issue: %s", notice.number, exc)
         return False
     except Exception:
@@ -135,15 +154,24 @@ def store_pdf_after_issue(notice: Notice) -> bool:
 # The Mongolian version
 
 
-def mongolian_version(notice: Notice):
-    return next((t for t in notice.translations if t.language == "mn"), None)
+def mongolian_versions(notice: Notice) -> list[NoticeTranslation]:
+    """The Mongolian translation's versions, oldest first."""
+    return [t for t in notice.translations if t.language == "mn"]
 
 
-def render_mongolian_docx(notice: Notice) -> bytes:
+def mongolian_version(notice: Notice, version: int | None = None) -> NoticeTranslation | None:
+    """That version of the Mongolian translation, or the newest."""
+    versions = mongolian_versions(notice)
+    if version is None:
+        return versions[-1] if versions else None
+    return next((t for t in versions if t.version == version), None)
+
+
+def render_mongolian_docx(notice: Notice, translation: NoticeTranslation | None = None) -> bytes:
     """The Mongolian version, with every element of the Chinese one. What the translation leaves empty prints as the
     Chinese version has it (the 附件's names, 抄送, 印发机关, 附注), never left out; untranslated distributed
     documents are not repeated."""
-    translation = mongolian_version(notice)
+    translation = translation or mongolian_version(notice)
     if translation is None:
         raise LookupError("no Mongolian version")
     names = list(translation.attachment_titles or [])
@@ -156,7 +184,7 @@ def render_mongolian_docx(notice: Notice) -> bytes:
             body=translation.body,
             signature_organ=translation.signature_organ,
             signed_on=notice.signed_on,
-            timestamp=translation.updated_at.replace(tzinfo=None),
+            timestamp=(translation.updated_at or utcnow()).replace(tzinfo=None),
             with_seal=notice.with_seal,
             note=translation.note or notice.note,
             attachments=attachments,
@@ -168,5 +196,36 @@ def render_mongolian_docx(notice: Notice) -> bytes:
     )
 
 
-def mongolian_pdf(notice: Notice) -> bytes:
-    return pdf.docx_to_pdf(render_mongolian_docx(notice), vertical_mongolian=True)
+def freeze_translation(notice: Notice, translation: NoticeTranslation | None = None) -> None:
+    """Store the version's .docx and mark it frozen, in the caller's transaction: at issue (the newest version), and
+    when an issued notice's translation is saved. A frozen version never changes."""
+    translation = translation or mongolian_version(notice)
+    if translation is None or translation.is_frozen:
+        return
+    translation.docx_sha256 = store_bytes(render_mongolian_docx(notice, translation), DOCX).sha256
+    translation.frozen_at = utcnow()
+
+
+def mongolian_version_docx(notice: Notice, translation: NoticeTranslation | None = None) -> bytes:
+    """A frozen version's stored bytes; a draft's translation rendered from what it says now."""
+    translation = translation or mongolian_version(notice)
+    if translation is None:
+        raise LookupError("no Mongolian version")
+    if translation.docx_sha256:
+        return read_bytes(translation.docx_sha256)
+    return render_mongolian_docx(notice, translation)
+
+
+def mongolian_version_pdf(
+    notice: Notice, translation: NoticeTranslation | None = None, *, person: int | None = None
+) -> bytes:
+    """A frozen version's PDF, made once and stored; a draft's translation converted from what it says now."""
+    translation = translation or mongolian_version(notice)
+    if translation is None:
+        raise LookupError("no Mongolian version")
+    if translation.pdf_sha256:
+        return read_bytes(translation.pdf_sha256)
+    docx = mongolian_version_docx(notice, translation)
+    if not translation.is_frozen:
+        return convert(docx, vertical=True, person=person)
+    return made_once(translation, "pdf_sha256", lambda: convert(docx, vertical=True, person=person))

@@ -19,7 +19,7 @@ from app.core.audit import record
 from app.core.files import FileRejected, store_upload
 from app.core.time import CHINA
 from app.extensions import db
-from app.notices.documents import freeze_docx
+from app.notices.documents import freeze_docx, freeze_translation
 from app.notices.models import (
     NOTICE_KINDS,
     DocumentSeries,
@@ -225,6 +225,7 @@ class _Loader:
             db.session.flush()
             notice_issued.send(notice, distribute=distribute)
             freeze_docx(notice)
+            freeze_translation(notice)
             record(self.actor, "notice.import", notice, number=notice.number, docx_sha256=notice.docx_sha256)
         return notice
 

@@ -148,7 +148,9 @@ class Notice(db.Model):
     events: Mapped[list[NoticeEvent]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeEvent.id"
     )
-    translations: Mapped[list[NoticeTranslation]] = relationship(back_populates="notice", cascade="all, delete-orphan")
+    translations: Mapped[list[NoticeTranslation]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="NoticeTranslation.version"
+    )
 
     # Optimistic locking: an UPDATE that finds another version changes nothing.
     __mapper_args__ = {"version_id_col": version}
@@ -207,14 +209,23 @@ class NoticeAttachment(db.Model):
 
 
 class NoticeTranslation(db.Model):
-    """Another language's version of a notice (the Mongolian one)."""
+    """Another language's version of a notice (the Mongolian one), in numbered versions.
+
+    A draft's translation is one version, edited in place. When the notice is issued its translation is frozen
+    (frozen_at, its .docx stored) like the notice; a later correction is a new version, frozen when saved, and every
+    frozen version's files stay downloadable as they were.
+    """
 
     __tablename__ = "notice_translations"
-    __table_args__ = (UniqueConstraint("notice_id", "language"),)
+    __table_args__ = (UniqueConstraint("notice_id", "language", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
     language: Mapped[str] = mapped_column(String(16))  # "mn"
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    docx_sha256: Mapped[str | None] = mapped_column(String(64))  # the frozen .docx, in the file store
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))  # its PDF, made once
     title: Mapped[str] = mapped_column(Text, default="")
     addressee_text: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
@@ -234,8 +245,12 @@ class NoticeTranslation(db.Model):
     notice: Mapped[Notice] = relationship(back_populates="translations")
     translator: Mapped[User | None] = relationship()
 
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
     def __repr__(self) -> str:
-        return f"<NoticeTranslation {self.notice_id} {self.language}>"
+        return f"<NoticeTranslation {self.notice_id} {self.language} v{self.version}>"
 
 
 class NoticeEvent(db.Model):

@@ -20,9 +20,8 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.documents import pdf
 from app.documents.pdfpages import page_count, page_image
-from app.notices.documents import notice_docx, notice_pdf
+from app.notices.documents import convert, notice_docx, notice_pdf
 from app.notices.models import Notice
 
 PAGE_WIDTH_PX = 800  # A4 at 96 dpi is 794 px: sharp on a desktop at 100 %, and a phone scales it down
@@ -58,10 +57,11 @@ def _prune(folder: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def preview_docx(docx: bytes, make_pdf=None) -> Preview:
+def preview_docx(docx: bytes, make_pdf=None, *, person: int | None = None) -> Preview:
     """The preview of this .docx, converting it unless a preview of the same bytes exists.
 
-    make_pdf: how to get the PDF (an issued notice's is stored); by default docx_to_pdf. Raises what it raises
+    make_pdf: how to get the PDF (an issued notice's is stored); by default a conversion, bounded for `person`
+    (raises Busy when they or the machine have conversions under way). Raises what the conversion raises
     (PdfUnavailable, PdfConversionFailed, PdfTextMissing).
     """
     key = hashlib.sha256(docx).hexdigest()
@@ -69,7 +69,7 @@ def preview_docx(docx: bytes, make_pdf=None) -> Preview:
     if not path.exists():
         with _converting:  # one conversion at a time per process; the converter is one LibreOffice anyway
             if not path.exists():
-                _write(path, make_pdf() if make_pdf else pdf.docx_to_pdf(docx))
+                _write(path, make_pdf() if make_pdf else convert(docx, person=person))
                 _prune(path.parent)
     return Preview(key, page_count(path.read_bytes()))
 
@@ -85,10 +85,11 @@ def notice_preview_key(notice: Notice) -> str:
     return hashlib.sha256(notice_docx(notice)).hexdigest()
 
 
-def notice_preview(notice: Notice) -> Preview:
+def notice_preview(notice: Notice, *, person: int | None = None) -> Preview:
     """The notice as it stands: a draft's current text, an issued notice's frozen file and stored PDF."""
     docx = notice_docx(notice)
-    return preview_docx(docx, (lambda: notice_pdf(notice)) if notice.is_issued else None)
+    stored = (lambda: notice_pdf(notice, person=person)) if notice.is_issued else None
+    return preview_docx(docx, stored, person=person)
 
 
 def page_png(key: str, page: int) -> bytes | None:

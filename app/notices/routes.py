@@ -1,24 +1,25 @@
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
-from app.core.access import Role, bureau_required, login_required, roles_required
+from app.core.access import Role, bureau_required, can, login_required, roles_required
 from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import error_text, options
+from app.core.limits import Busy
 from app.core.time import today_in_china
 from app.core.web import paginate, render, see_other, send_download
 from app.documents.pdf import PdfConversionFailed, PdfTextMissing, PdfUnavailable, pdf_available
 from app.documents.text import paragraphs
-from app.extensions import db
+from app.extensions import db, htmx
 from app.notices import editor
 from app.notices.documents import (
-    mongolian_pdf,
     mongolian_version,
+    mongolian_version_docx,
+    mongolian_version_pdf,
+    mongolian_versions,
     notice_docx,
     notice_pdf,
     notice_rosters,
-    render_mongolian_docx,
     render_notice_docx,
     store_pdf_after_issue,
 )
@@ -35,6 +36,7 @@ from app.notices.services import (
     add_attachment,
     advance,
     available_actions,
+    corrections_of,
     create_draft,
     delete_draft,
     lint_notice,
@@ -48,6 +50,7 @@ from app.notices.services import (
     step_title,
     update_draft,
     visible_notice,
+    withheld_steps,
 )
 from app.notices.signals import answers, notice_page
 
@@ -70,6 +73,10 @@ def notice_step_title(action: str) -> str:
 @bp.app_template_global()
 def notice_action_title(action: str) -> str:
     return action_title(action)
+
+
+# Templates ask can('notices.history', notice) rather than repeating role checks (the rules: the services').
+bp.add_app_template_global(can, "can")
 
 
 # The list
@@ -226,11 +233,12 @@ def show(notice_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
     panels = answers(notice_page, notice, user=current_user)
     findings = lint_notice(notice) if not notice.is_issued and current_user.is_bureau_user else []
-    corrections = db.session.scalars(select(Notice).where(Notice.corrects_id == notice.id)).all()
+    corrections = corrections_of(current_user, notice)
     return render(
         "notices/show.html",
         notice=notice,
         actions=available_actions(current_user, notice),
+        withheld=withheld_steps(current_user, notice),
         transitions=TRANSITIONS,
         step_form=StepForm(),
         findings=findings,
@@ -282,8 +290,8 @@ def document_docx(notice_id: int):
 def document_pdf(notice_id: int):
     notice = visible_notice(current_user, notice_id) or abort(404)
     try:
-        pdf = notice_pdf(notice)
-    except (PdfUnavailable, PdfConversionFailed) as exc:
+        pdf = notice_pdf(notice, person=current_user.id)
+    except (PdfUnavailable, PdfConversionFailed, Busy) as exc:
         return _no_pdf(notice, exc)
     return send_download(pdf, notice.number or notice.title, PDF, inline=request.args.get("inline") == "1")
 
@@ -300,7 +308,7 @@ def preview(notice_id: int):
     def image_url(key: str, page: int) -> str:
         return url_for("notices.preview_page", notice_id=notice.id, key=key, page=page)
 
-    return _preview_panel(notice, lambda: notice_preview(notice), image_url)
+    return _preview_panel(notice, lambda: notice_preview(notice, person=current_user.id), image_url)
 
 
 @bp.get("/notices/<int:notice_id>/preview/<key>/<int:page>.png")
@@ -323,7 +331,7 @@ def typed_preview():
     def image_url(key: str, page: int) -> str:
         return url_for("notices.typed_preview_page", key=key, page=page)
 
-    return _preview_panel(None, lambda: preview_docx(docx), image_url)
+    return _preview_panel(None, lambda: preview_docx(docx, person=current_user.id), image_url)
 
 
 @bp.get("/notices/preview/<key>/<int:page>.png")
@@ -335,7 +343,7 @@ def typed_preview_page(key: str, page: int):
 def _preview_panel(notice: Notice | None, make, image_url):
     try:
         shown, problem = make(), None
-    except (PdfUnavailable, PdfConversionFailed) as exc:
+    except (PdfUnavailable, PdfConversionFailed, Busy) as exc:
         shown, problem = None, exc
         if isinstance(exc, PdfTextMissing):
             current_app.logger.error("Preview of notice %s not made: %s", notice.id if notice else "(typed)", exc)
@@ -345,26 +353,39 @@ def _preview_panel(notice: Notice | None, make, image_url):
         "image_url": image_url,
         "problem": problem,
         "text_missing": isinstance(problem, PdfTextMissing),
+        "busy": isinstance(problem, Busy),
     }
-    return render("notices/preview.html", "notices/_preview.html", **context)
+    response = render("notices/preview.html", "notices/_preview.html", **context)
+    if isinstance(problem, Busy) and not htmx:  # htmx swaps only a 2xx answer: the panel asks again by itself
+        return response, 503, {"Retry-After": "3"}
+    return response
 
 
 def _page_image(key: str, page: int):
     data = page_png(key, page) if is_preview_key(key) else None
     if data is None:
         abort(404)
-    response = current_app.response_class(data, mimetype="image/png")
-    # The address names the content (the .docx's SHA-256): it never changes under it.
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    return response
+    # Not cached by the browser, as nothing behind the login is (school computers are shared): drawn once on the
+    # server, each image is read from disk.
+    return current_app.response_class(data, mimetype="image/png")
 
 
-def _no_pdf(notice: Notice, problem: Exception):
+def _no_pdf(notice: Notice, problem: Exception, docx_url: str | None = None):
+    """503: no LibreOffice, a PDF refused for lost text, or conversions busy (try again in a few seconds)."""
     text_missing = isinstance(problem, PdfTextMissing)
     if text_missing:
         current_app.logger.error("PDF of notice %s not kept: %s", notice.id, problem)
-    page = render("notices/pdf_unavailable.html", notice=notice, reason=str(problem), text_missing=text_missing)
-    return page, 503
+    busy = isinstance(problem, Busy)
+    page = render(
+        "notices/pdf_unavailable.html",
+        notice=notice,
+        reason="" if busy else str(problem),
+        text_missing=text_missing,
+        busy=busy,
+        mine=busy and problem.mine,
+        docx_url=docx_url or url_for("notices.document_docx", notice_id=notice.id),
+    )
+    return page, 503, {"Retry-After": "3"} if busy else {}
 
 
 # The Mongolian version
@@ -396,12 +417,32 @@ def translation(notice_id: int):
             needs_review=form.needs_review.data,
             review_note=form.review_note.data or "",
         )
-        save_translation(current_user, notice, data)
-        flash(_("The Mongolian version is saved."), "success")
+        try:
+            saved = save_translation(current_user, notice, data)
+        except NoticeError as exc:
+            flash(str(exc), "error")
+            return render("notices/translation.html", **_translation_page(notice, form)), 409
+        if saved.is_frozen:
+            flash(
+                _(
+                    "Saved as version %(n)d of the Mongolian version; the earlier ones stay as they were.",
+                    n=saved.version,
+                ),
+                "success",
+            )
+        else:
+            flash(_("The Mongolian version is saved."), "success")
         return see_other("notices.translation", notice_id=notice.id)
-    return render("notices/translation.html", notice=notice, form=form, translation=current), (
-        422 if form.errors else 200
-    )
+    return render("notices/translation.html", **_translation_page(notice, form)), (422 if form.errors else 200)
+
+
+def _translation_page(notice: Notice, form: TranslationForm) -> dict:
+    return {
+        "notice": notice,
+        "form": form,
+        "translation": mongolian_version(notice),
+        "versions": mongolian_versions(notice),
+    }
 
 
 def _translation_form(notice: Notice, current) -> TranslationForm:
@@ -424,34 +465,39 @@ def _translation_form(notice: Notice, current) -> TranslationForm:
     return form
 
 
-def _with_mongolian_version(notice_id: int) -> Notice:
-    """The notice, if this user may read it and it has a Mongolian version (else 404)."""
+def _with_mongolian_version(notice_id: int):
+    """The notice and the version of its Mongolian translation asked for (?version=N, else the newest), if this user
+    may read the notice and that version exists (else 404)."""
     notice = visible_notice(current_user, notice_id) or abort(404)
-    if mongolian_version(notice) is None:
+    translation = mongolian_version(notice, request.args.get("version", type=int))
+    if translation is None:
         abort(404)
-    return notice
+    return notice, translation
 
 
-def _mongolian_name(notice: Notice) -> str:
-    return f"{notice.number or notice.title}（蒙古文）"
+def _mongolian_name(notice: Notice, translation) -> str:
+    name = f"{notice.number or notice.title}（蒙古文）"
+    return name if translation.version == 1 else f"{name}（第{translation.version}版）"
 
 
 @bp.get("/notices/<int:notice_id>/mongolian.docx")
 @login_required
 def mongolian_docx(notice_id: int):
-    notice = _with_mongolian_version(notice_id)
-    return send_download(render_mongolian_docx(notice), _mongolian_name(notice), DOCX)
+    notice, translation = _with_mongolian_version(notice_id)
+    return send_download(mongolian_version_docx(notice, translation), _mongolian_name(notice, translation), DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/mongolian.pdf")
 @login_required
 def mongolian_document_pdf(notice_id: int):
-    notice = _with_mongolian_version(notice_id)
+    notice, translation = _with_mongolian_version(notice_id)
     try:
-        pdf = mongolian_pdf(notice)
-    except (PdfUnavailable, PdfConversionFailed) as exc:
-        return _no_pdf(notice, exc)
-    return send_download(pdf, _mongolian_name(notice), PDF, inline=request.args.get("inline") == "1")
+        pdf = mongolian_version_pdf(notice, translation, person=current_user.id)
+    except (PdfUnavailable, PdfConversionFailed, Busy) as exc:
+        docx_url = url_for("notices.mongolian_docx", notice_id=notice.id, version=translation.version)
+        return _no_pdf(notice, exc, docx_url)
+    name = _mongolian_name(notice, translation)
+    return send_download(pdf, name, PDF, inline=request.args.get("inline") == "1")
 
 
 # Document series (admin)

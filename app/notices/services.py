@@ -6,6 +6,7 @@ leave the database as it was. They never read the request.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import date, datetime, time
 
@@ -13,17 +14,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.models import name_of
-from app.core.access import Role
+from app.core.access import Role, permission
 from app.core.audit import record
 from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
+from app.core.settings import get_setting
 from app.core.time import CHINA, utcnow
 from app.documents.lint import Finding, blocking, lint
 from app.extensions import db
-from app.notices.documents import freeze_docx
+from app.notices.documents import freeze_docx, freeze_translation
 from app.notices.models import (
     DocumentSeries,
     Notice,
@@ -60,6 +63,7 @@ class EditConflict(NoticeError):
 # The workflow: action → (allowed from, goes to, role, step of the 公文 process)
 STEPS = {
     "drafted": _l("Drafting (拟稿)"),
+    "edited": _l("Drafting (拟稿)"),
     "submitted": _l("Drafting (拟稿)"),
     "approved": _l("Review (核稿)"),
     "returned": _l("Review (核稿)"),
@@ -71,6 +75,7 @@ STEPS = {
 
 ACTION_TITLES = {
     "drafted": _l("Drafted"),
+    "edited": _l("Edited the draft"),
     "submitted": _l("Submitted for review"),
     "approved": _l("Approved"),
     "returned": _l("Returned with comments"),
@@ -294,6 +299,17 @@ def imprint_organ_of(organ: Unit) -> str:
     return office.name if office is not None else f"{organ.name}办公室"
 
 
+def record_edit(actor, notice: Notice) -> None:
+    """Note in the history that this person changed the draft: whoever edited it may not review or sign it.
+
+    Saves one after the other by the same person are one edit; a save after someone else's step is a new one.
+    """
+    last = notice.events[-1] if notice.events else None
+    if last is not None and last.actor_id == actor.id and last.action in ("drafted", "edited"):
+        return
+    notice.events.append(NoticeEvent(actor_id=actor.id, action="edited"))
+
+
 def update_draft(actor, notice: Notice, data: NoticeData, expected_version: int) -> Notice:
     """Save the editor's data over the draft it was opened on, or refuse (EditConflict)."""
     if notice.status != NoticeStatus.draft:
@@ -301,6 +317,7 @@ def update_draft(actor, notice: Notice, data: NoticeData, expected_version: int)
     if notice.version != expected_version:
         raise EditConflict(notice)
     apply_data(notice, data)
+    record_edit(actor, notice)
     try:
         db.session.commit()
     except StaleDataError:
@@ -347,6 +364,7 @@ def add_attachment(actor, notice: Notice, title: str, data: bytes, filename: str
         notice=notice, position=position, title=title, filename=filename[:255], file_sha256=stored.sha256
     )
     db.session.add(attachment)
+    record_edit(actor, notice)
     record(actor, "notice.attach", notice, file=stored.sha256, title=title)
     db.session.commit()
     return attachment
@@ -361,21 +379,122 @@ def remove_attachment(actor, notice: Notice, attachment_id: int) -> None:
     notice.attachments.remove(attachment)
     for position, remaining in enumerate(notice.attachments):
         remaining.position = position
+    record_edit(actor, notice)
     db.session.commit()
+
+
+# Separation of duties: nobody approves their own work
+
+
+class Separation(enum.StrEnum):
+    """How far a bureau separates the steps (the setting separation_of_duties); strict unless an admin relaxes it."""
+
+    strict = "strict"
+    review_and_sign = "review_and_sign"
+    none = "none"
+
+
+SEPARATION_TITLES = {
+    Separation.strict: _l(
+        "Strict: whoever wrote or edited a draft may neither review (核稿) nor sign (签发) it, "
+        "and whoever approved it at review may not also sign it"
+    ),
+    Separation.review_and_sign: _l(
+        "One person may review (核稿) and sign (签发) the same notice; "
+        "whoever wrote or edited the draft still may do neither"
+    ),
+    Separation.none: _l("No separation: anyone holding the role may take the step, on their own drafts too"),
+}
+SEPARATION_SETTING = "separation_of_duties"
+
+# The steps of 核稿 and of 签发: approving and returning, signing and sending back, are all one person's judgement.
+REVIEW_STEPS = frozenset({"approved", "returned"})
+SIGN_STEPS = frozenset({"signed", "declined"})
+
+
+def separation_of_duties() -> Separation:
+    try:
+        return Separation(get_setting(SEPARATION_SETTING))
+    except ValueError:  # a value no version of the page writes: the safe reading
+        return Separation.strict
+
+
+def editors_of(notice: Notice) -> set[int]:
+    """Who wrote the draft's text: its author and everyone who saved a change to it (its events say so)."""
+    return {notice.author_id} | {e.actor_id for e in notice.events if e.action in ("drafted", "edited")}
+
+
+def reviewers_of(notice: Notice) -> set[int]:
+    """Who approved the notice at review (核稿), in any round."""
+    return {e.actor_id for e in notice.events if e.action == "approved"}
+
+
+def own_work_refusal(user, notice: Notice, action: str) -> str | None:
+    """Why the bureau's separation of duties keeps this person from this step, or None when it does not."""
+    if action not in REVIEW_STEPS | SIGN_STEPS:
+        return None
+    rule = separation_of_duties()
+    if rule == Separation.none:
+        return None
+    if user.id in editors_of(notice):
+        if action in REVIEW_STEPS:
+            return _("You wrote or edited this draft: its review (核稿) is for someone else.")
+        return _("You wrote or edited this draft: its sign-off (签发) is for someone else.")
+    if action in SIGN_STEPS and rule == Separation.strict and user.id in reviewers_of(notice):
+        return _("You approved this notice at review (核稿): its sign-off (签发) is for someone else.")
+    return None
 
 
 # The workflow
 
 
 def available_actions(user, notice: Notice) -> list[str]:
-    """The steps this user may take on this notice now (for the buttons)."""
-    actions = []
+    """The steps this user may take on this notice now (for the buttons): the steps advance would take."""
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if notice.status in transition.source
+        and user.has_role(transition.role)
+        and own_work_refusal(user, notice, action) is None
+    ]
+
+
+def withheld_steps(user, notice: Notice) -> list[str]:
+    """Why steps this person's roles would allow now are not offered to them (the separation of duties), each once."""
+    reasons = []
     for action, transition in TRANSITIONS.items():
         if notice.status in transition.source and user.has_role(transition.role):
-            if action == "signed" and notice.author_id == user.id:
-                continue
-            actions.append(action)
-    return actions
+            reason = own_work_refusal(user, notice, action)
+            if reason and reason not in reasons:
+                reasons.append(reason)
+    return reasons
+
+
+@permission("notices.history")
+def may_see_history(user, notice: Notice) -> bool:
+    """The workflow's history (who drafted, the reviewer's comments) stays with the bureau; the units it is sent to
+    see the issued document and their own receipt."""
+    return user.is_bureau_user
+
+
+@permission("notices.edit")
+def may_edit(user, notice: Notice) -> bool:
+    return user.has_role(Role.secretary) and notice.status == NoticeStatus.draft
+
+
+@permission("notices.delete")
+def may_delete(user, notice: Notice) -> bool:
+    return user.has_role(Role.secretary) and notice.status == NoticeStatus.draft
+
+
+@permission("notices.correct")
+def may_correct(user, notice: Notice) -> bool:
+    return user.has_role(Role.secretary) and notice.is_issued
+
+
+@permission("notices.translate")
+def may_translate(user, notice: Notice) -> bool:
+    return user.has_role(Role.translator, Role.secretary)
 
 
 def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
@@ -387,23 +506,41 @@ def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
         raise NoticeError(_("Your roles do not include this step."))
     if notice.status not in transition.source:
         raise NoticeError(_("This step is not possible while the notice is %(status)s.", status=notice.status_title))
+    refusal = own_work_refusal(actor, notice, action)
+    if refusal:
+        raise NoticeError(refusal)
     comment = (comment or "").strip(" \t\r\n")
     if transition.needs_comment and not comment:
         raise NoticeError(_("Say what must change: a returned draft needs a comment."))
-    if action == "signed" and notice.author_id == actor.id:
-        raise NoticeError(_("The author of a draft cannot sign it off."))
     if action == "issued":
         return issue_notice(actor, notice, comment)
     notice.status = transition.target.value
     notice.events.append(NoticeEvent(actor_id=actor.id, action=action, comment=comment))
     if action == "signed":
         record(actor, "notice.sign", notice, title=notice.title)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # someone else took a step on it meanwhile (see issue_notice)
+        db.session.rollback()
+        raise NoticeError(_("Someone else has just taken a step on this notice. Look at it again.")) from None
     return notice
 
 
 def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
-    """Give the signed notice its number and send it out. Hard lint errors block it."""
+    """Give the signed notice its number and send it out. Hard lint errors block it.
+
+    Two people pressing 印发 at the same moment: on SQLite the second waits for the first and finds the notice
+    issued; on PostgreSQL the second's update finds another version of the row. Either way the second is told, and
+    its transaction (its number included) is rolled back.
+    """
+    try:
+        return _issue(actor, notice, comment)
+    except StaleDataError:
+        db.session.rollback()
+        raise NoticeError(_("Someone else has just taken a step on this notice. Look at it again.")) from None
+
+
+def _issue(actor, notice: Notice, comment: str) -> Notice:
     errors = blocking(lint_notice(notice))
     if errors:
         raise NoticeError(_("The notice still has %(n)d format errors; fix them in the draft first.", n=len(errors)))
@@ -422,6 +559,7 @@ def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
     db.session.flush()
     notice_issued.send(notice, distribute=True)  # receipts distribute it, in this transaction
     freeze_docx(notice)
+    freeze_translation(notice)  # the Mongolian version as it stands, frozen with the notice
     record(actor, "notice.issue", notice, number=notice.number, docx_sha256=notice.docx_sha256)
     db.session.commit()
     return notice
@@ -439,6 +577,15 @@ def visible_notice(user, notice_id: int) -> Notice | None:
     if notice.is_issued and any(answers(may_read_notice, notice, user=user)):
         return notice
     return None
+
+
+def corrections_of(user, notice: Notice) -> list[Notice]:
+    """The notices correcting this one that the user may open: for the bureau its drafts too, for a unit only the
+    issued corrections sent to it (a correction being drafted is the bureau's business)."""
+    found = db.session.scalars(select(Notice).where(Notice.corrects_id == notice.id).order_by(Notice.id)).all()
+    if user.is_bureau_user:
+        return list(found)
+    return [c for c in found if visible_notice(user, c.id) is not None]
 
 
 @dataclass
@@ -510,14 +657,41 @@ class TranslationData:
 
 
 def save_translation(actor, notice: Notice, data: TranslationData, language: str = "mn"):
-    """Create or update the notice's version in another language, exactly as typed."""
-    translation = next((t for t in notice.translations if t.language == language), None)
-    if translation is None:
+    """Create or update the notice's version in another language, exactly as typed.
+
+    A draft's translation is edited in place. An issued notice's is frozen: saving makes a new version, frozen at
+    once (its .docx stored), and the earlier ones stay as they were; a version left unfrozen from before (made
+    before freezing existed) is frozen first, as it was shown until now.
+    """
+    versions = [t for t in notice.translations if t.language == language]
+    translation = versions[-1] if versions else None
+    if notice.is_issued and translation is not None:
+        freeze_translation(notice, translation)
+        translation = NoticeTranslation(notice=notice, language=language, version=translation.version + 1)
+        db.session.add(translation)
+    elif translation is None:
         translation = NoticeTranslation(notice=notice, language=language)
         db.session.add(translation)
     for name, value in asdict(data).items():
         setattr(translation, name, value)
     translation.translator_id = actor.id
-    record(actor, "notice.translation", notice, language=language, needs_review=translation.needs_review)
-    db.session.commit()
+    if notice.is_issued:
+        db.session.flush()
+        freeze_translation(notice, translation)
+    record(
+        actor,
+        "notice.translation",
+        notice,
+        language=language,
+        version=translation.version,
+        frozen=translation.is_frozen,
+        needs_review=translation.needs_review,
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:  # two new versions of the same number, saved at the same moment
+        db.session.rollback()
+        raise NoticeError(
+            _("Someone else saved a new version of this translation at the same moment. Look at it before saving.")
+        ) from None
     return translation

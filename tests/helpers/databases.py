@@ -58,6 +58,7 @@ def base_config(database_url: str, files_dir: Path, password_hash: str = CHEAP_P
         "SQLALCHEMY_DATABASE_URI": database_url,
         "FILES_DIR": str(files_dir),
         "PREVIEW_DIR": str(files_dir / "previews"),
+        "LOCKS_DIR": str(files_dir / "locks"),
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "PDF_ON_ISSUE": False,  # tests that want the PDF at issue turn it on

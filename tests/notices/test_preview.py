@@ -45,7 +45,7 @@ def _pages(client, notice_id) -> list[str]:
 def _png(client, url) -> Image.Image:
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "image/png"
-    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "no-store"  # a document's page: kept off a shared computer's disk
     return Image.open(io.BytesIO(response.data))
 
 

@@ -58,7 +58,7 @@ def test_the_seed_notice_goes_from_draft_to_75_through_the_pages(bureau_login, c
         assert notice.number == "乌教发〔2023〕75号"
         assert notice.status == "issued"
         actions = [e.action for e in notice.events]
-        assert actions == ["drafted", "submitted", "returned", "submitted", "approved", "signed", "issued"]
+        assert actions == ["drafted", "submitted", "returned", "edited", "submitted", "approved", "signed", "issued"]
         returned = next(e for e in notice.events if e.action == "returned")
         assert returned.actor.username == "reviewer" and returned.comment == "请核对文号引用格式。"
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)

@@ -53,6 +53,98 @@ def test_the_access_test_covers_every_route(app):
     print("\n".join(sorted(endpoints)))
 
 
+# What the drafting of the demo notice left behind, which a unit it was sent to must not see anywhere.
+DRAFTING = {
+    "the reviewer's return comment": "请核对文号引用格式，并补充领导小组成员职务。",
+    "the secretary's comment on resubmitting": "已修改。",
+    "the signer's comment": "同意印发。",
+    "the reviewer's name": "王主任",
+    "the drafter's name": "李秘书",
+    "the history's heading": "办理过程",
+    "a correction being drafted": "更正草稿：尚未核稿",
+    "another unit's reply": "另一所学校的回执内容",
+}
+
+
+def _texts(response) -> str:
+    """What a reader finds in the response: its text, or the text of every part of a .docx."""
+    data = response.get_data()
+    if data.startswith(b"PK"):
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as docx:
+            return "".join(docx.read(name).decode("utf-8", "replace") for name in docx.namelist())
+    if data.startswith(b"%PDF") or response.mimetype.startswith("image/"):
+        return ""  # made from the frozen .docx, which is read above
+    return data.decode("utf-8", "replace")
+
+
+def _notice_routes(app, values) -> list[tuple[str, str]]:
+    """(url, endpoint) of every GET route about one notice (every rule with a notice_id)."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if "notice_id" in rule.arguments and "GET" in rule.methods:
+            with app.test_request_context():
+                url = app.url_for(rule.endpoint, **{arg: values.get(arg, 1) for arg in rule.arguments})
+            routes.append((url, rule.endpoint))
+    return routes
+
+
+def test_a_recipient_reaches_nothing_of_the_drafting_on_any_route_of_a_notice(login, client, app):
+    """The recipient's view of a notice: every route of the notice, page and fragment, for a clerk of a unit it was
+    sent to. The document, its number and the unit's own receipt; nothing of how it was drafted."""
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.core.time import utcnow
+    from app.extensions import db
+    from app.notices.models import Notice
+    from app.notices.services import start_correction
+    from app.receipts.models import Distribution
+    from tests.helpers.notices import seed_notice
+
+    with app.app_context():
+        notice = seed_notice()
+        clerk = db.session.scalar(select(User).where(User.username == ACCOUNTS["clerk"]))
+        secretary = db.session.scalar(select(User).where(User.username == "secretary"))
+        correction = start_correction(secretary, notice)
+        correction.title = DRAFTING["a correction being drafted"]
+        other = db.session.scalar(
+            select(Distribution).where(Distribution.notice_id == notice.id, Distribution.unit_id != clerk.unit_id)
+        )
+        other.acknowledged_at, other.reply_text = utcnow(), DRAFTING["another unit's reply"]
+        db.session.commit()
+        values = {
+            "notice_id": notice.id,
+            "key": notice.docx_sha256,
+            "page": 1,
+            "attachment_id": notice.attachments[0].id if notice.attachments else 1,
+        }
+        correction_id = correction.id
+        assert db.session.get(Notice, notice.id).is_issued
+
+    login(ACCOUNTS["clerk"])
+    routes = _notice_routes(app, values)
+    assert "notices.show" in {endpoint for _url, endpoint in routes}
+    seen, leaks = [], []
+    for url, endpoint in routes:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(url, headers=headers)
+            assert response.status_code < 500, (url, response.status_code)
+            if response.status_code == 200:
+                seen.append(endpoint)
+                text = _texts(response)
+                leaks += [(url, headers, what) for what, marker in DRAFTING.items() if marker in text]
+    assert leaks == [], "\n".join(map(str, leaks))
+    assert {"notices.show", "notices.document_docx"} <= set(seen)
+
+    # The correction being drafted: not a page, a fragment or a file of it.
+    for url, _endpoint in _notice_routes(app, values | {"notice_id": correction_id}):
+        status = client.get(url, headers={"HX-Request": "true"}).status_code
+        assert status in (403, 404), (url, status)
+
+
 def test_every_unsafe_route_refuses_a_request_without_its_csrf_token(login, client, app):
     login("admin")
     client.environ_base.pop("HTTP_X_CSRFTOKEN")
