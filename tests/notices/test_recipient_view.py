@@ -1,11 +1,15 @@
 """What a unit that receives a notice sees of it: the issued document, its number and date, its own receipt; the
 drafting (history, reviewers' comments, corrections being drafted) stays with the bureau."""
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.notices.models import Notice
 from tests.helpers.notices import notice_id_from, seed_notice, take_step
+
+# What a recipient's page shows does not depend on the database: SQLite only.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 RETURN_COMMENT = "请核对文号引用格式，并补充领导小组成员职务。"  # the reviewer's comment in the demo's history
 REVIEWER = "王主任"

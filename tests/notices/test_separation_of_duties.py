@@ -12,6 +12,9 @@ from app.extensions import db
 from app.notices.models import Notice
 from tests.helpers.notices import draft_through_the_editor, form_version, seed_form, take_step
 
+# The rules of who may take a step do not depend on the database: SQLite only.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 def _give_roles(app, username, *roles):
     with app.app_context():

@@ -9,6 +9,9 @@ from app.receipts.models import Distribution
 from app.units.models import Unit
 from tests.helpers.notices import seed_notice
 
+# Which request records an opening does not depend on the database: SQLite only.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 # What a browser sends when it follows a link the clerk clicked.
 NAVIGATION = {"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-User": "?1"}
 # What it sends when it fetches the page in case the clerk clicks.

@@ -12,6 +12,7 @@ from urllib.parse import quote_plus, urlsplit
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text as sa_text
 
 from app.extensions import db
 from tests.helpers.corpus import CORPUS, RAW_BYTES
@@ -83,14 +84,23 @@ def _discover(client, app):
     return forms
 
 
-def _fingerprint():
-    digest = hashlib.sha256()
+@lru_cache(maxsize=1)
+def _fingerprint_query() -> str:
+    """Every row of every table but the audit log, as one text SQLite builds itself (this test runs on SQLite): a
+    tenth of the time of reading the rows into Python, which this test does after each of its posts."""
+    parts = []
     for table in db.metadata.sorted_tables:
         if table.name == "audit_events":
             continue  # refusals may be audited; that is not a half-saved row
-        for row in db.session.execute(select(table).order_by(*table.primary_key.columns)).all():
-            digest.update(repr(tuple(row)).encode())
-    return digest.hexdigest()
+        row = " || ',' || ".join(f'quote("{column.name}")' for column in table.columns)
+        order = ", ".join(f'"{column.name}"' for column in table.primary_key.columns)
+        parts.append(f"(SELECT group_concat(r, '|') FROM (SELECT {row} AS r FROM \"{table.name}\" ORDER BY {order}))")
+    return "SELECT " + " || '#' || ".join(f"coalesce({part}, '')" for part in parts)
+
+
+def _fingerprint():
+    text = db.session.execute(sa_text(_fingerprint_query())).scalar()
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
