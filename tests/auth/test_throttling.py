@@ -14,6 +14,10 @@ from app.core.time import utcnow
 from app.extensions import db
 from tests.helpers.accounts import DEMO_PASSWORD
 
+# Point 3 (the exact count) and a NUL in the name differ between the databases and run on both; the throttling
+# rules of point 5 do not, and run on SQLite.
+ONE_DATABASE = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 def _attempt(client, username: str, password: str):
     return client.post("/login", data={"username": username, "password": password})
@@ -70,6 +74,7 @@ def test_fifty_parallel_wrong_passwords_get_only_the_allowed_checks(app, demo):
     assert _failed_logins(app, "reviewer") == 5
 
 
+@ONE_DATABASE
 def test_a_busy_address_answers_a_right_password_as_it_answers_a_wrong_one(client, app, demo):
     app.config.update(LOGIN_MAX_FAILURES_PER_ADDRESS=3, LOGIN_MAX_FAILURES=100)
     for n in range(3):
@@ -83,6 +88,7 @@ def test_a_busy_address_answers_a_right_password_as_it_answers_a_wrong_one(clien
     assert client.get("/").status_code == 302  # not signed in
 
 
+@ONE_DATABASE
 def test_the_clerks_of_a_busy_school_address_still_log_in_together(client, app, demo):
     with app.app_context():
         clerks = list(
@@ -105,6 +111,7 @@ def test_the_clerks_of_a_busy_school_address_still_log_in_together(client, app, 
     assert [log_in(clerk) for clerk in clerks] == [303] * 12
 
 
+@ONE_DATABASE
 def test_an_unknown_name_costs_a_password_check_like_an_account(client, app, demo, monkeypatch):
     """The time of an answer tells no one whether the name exists: both check a password hash (the bench of logins
     measures the times; a test does not)."""
@@ -124,6 +131,7 @@ def test_an_unknown_name_costs_a_password_check_like_an_account(client, app, dem
     assert len(checked) == 2
 
 
+@ONE_DATABASE
 def test_an_unknown_name_is_throttled_like_an_account(client, app, demo):
     app.config.update(LOGIN_MAX_FAILURES=3, LOGIN_MAX_FAILURES_PER_ADDRESS=1000)
     answers = {}
@@ -134,6 +142,7 @@ def test_an_unknown_name_is_throttled_like_an_account(client, app, demo):
     assert answers["reviewer"][0] == [401, 401, 401, 429]
 
 
+@ONE_DATABASE
 def test_the_owner_gets_through_a_growing_delay_that_guessing_does_not_lengthen(client, app, demo, monkeypatch):
     app.config.update(LOGIN_MAX_FAILURES=3, LOGIN_DELAY_SECONDS=5, LOGIN_MAX_FAILURES_PER_ADDRESS=1000)
     clock = {"now": utcnow()}
