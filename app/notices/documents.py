@@ -107,8 +107,8 @@ def made_once(row, column: str, make) -> bytes:
     model, key = type(row), row.id
     db.session.commit()
     made = make()
-    stored = store_bytes(made, PDF).sha256
     with write_transaction():
+        stored = store_bytes(made, PDF).sha256
         db.session.execute(
             update(model).where(model.id == key, getattr(model, column).is_(None)).values({column: stored})
         )
