@@ -104,7 +104,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from app.core.access import enforce_access
+    from app.core.access import can, enforce_access
     from app.database import request_may_write, reset_write_intent, set_write_intent
     from app.i18n import register_filters, template_helpers
 
@@ -149,6 +149,7 @@ def _register_hooks(app: Flask) -> None:
         return response
 
     app.context_processor(template_helpers)
+    app.add_template_global(can, "can")  # can('notices.history', notice): the rules each feature registers
     register_filters(app)
 
 

@@ -2,7 +2,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, request, url_f
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.access import Role, bureau_required, can, login_required, roles_required
+from app.core.access import Role, bureau_required, login_required, roles_required
 from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import error_text, options
 from app.core.limits import Busy
@@ -73,10 +73,6 @@ def notice_step_title(action: str) -> str:
 @bp.app_template_global()
 def notice_action_title(action: str) -> str:
     return action_title(action)
-
-
-# Templates ask can('notices.history', notice) rather than repeating role checks (the rules: the services').
-bp.add_app_template_global(can, "can")
 
 
 # The list
