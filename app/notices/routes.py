@@ -233,6 +233,7 @@ def show(notice_id: int):
     return render(
         "notices/show.html",
         notice=notice,
+        mn_version=mongolian_version(notice),
         actions=available_actions(current_user, notice),
         withheld=withheld_steps(current_user, notice),
         transitions=TRANSITIONS,

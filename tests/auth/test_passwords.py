@@ -7,34 +7,16 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from app.units.models import Unit
-from tests.helpers.accounts import DEMO_PASSWORD, sign_in
+from tests.helpers.accounts import DEMO_PASSWORD, new_clerk_account, sign_in
 
 # Passwords' rules do not depend on the database: SQLite only (the acceptance asks both only for 3, 11, 13).
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
-def _new_account(client, app, password: str):
-    with app.app_context():
-        unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "no5_middle"))
-    return client.post(
-        "/admin/users/new",
-        data={
-            "username": "new_clerk",
-            "display_name": "新收文员",
-            "unit_id": unit_id,
-            "roles": ["clerk"],
-            "locale": "",
-            "is_active": "y",
-            "password": password,
-        },
-    )
-
-
 @pytest.mark.parametrize("password", ["12345678", "password", "Password", "88888888", "woaini1314", "short7!"])
 def test_an_admin_cannot_give_an_account_a_common_or_short_password(login, client, app, password):
     login("admin")
-    response = _new_account(client, app, password)
+    response = new_clerk_account(client, app, password)
     assert response.status_code == 422
     assert re.search(r'<div class="field has-error">\s*<label for="password"', response.get_data(as_text=True))
     with app.app_context():
@@ -43,7 +25,7 @@ def test_an_admin_cannot_give_an_account_a_common_or_short_password(login, clien
 
 def test_an_admin_may_give_a_password_of_a_few_words(login, client, app):
     login("admin")
-    assert _new_account(client, app, "plum blossom 1984").status_code == 303
+    assert new_clerk_account(client, app, "plum blossom 1984").status_code == 303
 
 
 def _change(client, current: str, new: str, again: str | None = None):

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.extensions import db
-from tests.helpers.accounts import DEMO_PASSWORD, take_page_token
+from tests.helpers.accounts import DEMO_PASSWORD, new_clerk_account, take_page_token
 
 
 def test_login_page_has_the_contract_fields(client):
@@ -117,22 +117,7 @@ def test_every_route_declares_who_may_use_it(app):
 @pytest.mark.real_password_hashing
 def test_user_admin_creates_an_account_that_can_log_in(login, client, app):
     login("admin")
-    with app.app_context():
-        from app.units.models import Unit
-
-        unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "no5_middle"))
-    response = client.post(
-        "/admin/users/new",
-        data={
-            "username": "new_clerk",
-            "display_name": "新收文员",
-            "unit_id": unit_id,
-            "roles": ["clerk"],
-            "locale": "",
-            "is_active": "y",
-            "password": "a-long-password",
-        },
-    )
+    response = new_clerk_account(client, app, "a-long-password")
     assert response.status_code == 303
     client.post("/logout")
     client.fetch_csrf_token()

@@ -45,3 +45,23 @@ def take_page_token(client, path: str = "/") -> str:
     assert match, f"no CSRF token on {path}"
     client.environ_base["HTTP_X_CSRFTOKEN"] = match.group(1)
     return match.group(1)
+
+
+def new_clerk_account(client, app, password: str):
+    """The admin (already signed in) creates the account new_clerk, a clerk of 乌海市第五中学, with this password."""
+    from app.units.models import Unit
+
+    with app.app_context():
+        unit_id = db.session.scalar(select(Unit.id).where(Unit.code == "no5_middle"))
+    return client.post(
+        "/admin/users/new",
+        data={
+            "username": "new_clerk",
+            "display_name": "新收文员",
+            "unit_id": unit_id,
+            "roles": ["clerk"],
+            "locale": "",
+            "is_active": "y",
+            "password": password,
+        },
+    )

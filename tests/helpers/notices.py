@@ -82,15 +82,21 @@ def take_step(client, notice_id, action, comment=""):
     return client.post(f"/notices/{notice_id}/steps/{action}", data={"comment": comment})
 
 
-def issue_through_the_pages(client, app, login, **changes) -> int:
-    """Drafted by the secretary, approved by the reviewer, signed by the signer, issued by the secretary; its id."""
+def sign_through_the_pages(client, notice_id, login) -> None:
+    """The secretary submits the draft, the reviewer approves it, the signer signs it: ready for 印发."""
     login("secretary")
-    notice_id = draft_through_the_editor(client, app, **changes)
     take_step(client, notice_id, "submitted")
     login("reviewer")
     take_step(client, notice_id, "approved")
     login("signer")
     take_step(client, notice_id, "signed")
+
+
+def issue_through_the_pages(client, app, login, **changes) -> int:
+    """Drafted by the secretary, approved by the reviewer, signed by the signer, issued by the secretary; its id."""
+    login("secretary")
+    notice_id = draft_through_the_editor(client, app, **changes)
+    sign_through_the_pages(client, notice_id, login)
     login("secretary")
     take_step(client, notice_id, "issued")
     return notice_id

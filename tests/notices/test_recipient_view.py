@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.notices.models import Notice
-from tests.helpers.notices import notice_id_from, seed_notice, take_step
+from tests.helpers.notices import notice_id_from, seed_notice, sign_through_the_pages, take_step
 
 # What a recipient's page shows does not depend on the database: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -67,11 +67,7 @@ def test_an_issued_correction_sent_to_the_unit_is_shown_to_it(login, client, app
     notice_id = _seed_id(app)
     login("secretary")
     correction_id = _start_correction(client, app, notice_id)
-    take_step(client, correction_id, "submitted")
-    login("reviewer")
-    take_step(client, correction_id, "approved")
-    login("signer")
-    take_step(client, correction_id, "signed")
+    sign_through_the_pages(client, correction_id, login)
     login("secretary")
     take_step(client, correction_id, "issued")
     with app.app_context():
