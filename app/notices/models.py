@@ -47,6 +47,9 @@ STATUS_TITLES = {
     NoticeStatus.issued: _l("Issued"),
 }
 
+# The kinds of a field a reply (回执) may ask for; receipts validates each.
+REPLY_FIELD_TYPES = ("text", "number", "phone", "date", "file")
+
 # 文件 now; the model leaves room for 信函 and 纪要 (each has its own layout).
 NOTICE_KINDS = ("文件", "信函", "纪要")
 
@@ -68,6 +71,9 @@ class DocumentSeries(db.Model):
     # The red mark printed at the top: 乌海市教育局文件.
     header_mark: Mapped[str] = mapped_column(String(200))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The series' chain of steps (the admin's choice): 核稿 by one or two people, 会签 none/optional/required, 签发.
+    review_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    countersign: Mapped[str] = mapped_column(String(16), default="optional", server_default="optional")
 
     unit: Mapped[Unit] = relationship()
     counters: Mapped[list[SerialCounter]] = relationship(
@@ -124,8 +130,13 @@ class Notice(db.Model):
     imprinted_on: Mapped[date | None] = mapped_column(Date)  # 印发日期
     label_documents_as_attachments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reply_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What a unit's reply (回执) asks for, in order: [{"key": "f1", "label": "参加人员", "type": "text",
+    # "required": true}, ...], type one of REPLY_FIELD_TYPES. Empty with reply_requested: a reply of free text.
+    reply_fields: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.draft.value, index=True)
+    # A draft sent back (核稿 退回 or 签发 declined) until it is submitted again: lists show it as 退回.
+    is_returned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"))
@@ -150,6 +161,9 @@ class Notice(db.Model):
     )
     translations: Mapped[list[NoticeTranslation]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeTranslation.version"
+    )
+    countersigns: Mapped[list[Countersign]] = relationship(
+        back_populates="notice", cascade="all, delete-orphan", order_by="Countersign.id"
     )
 
     # Optimistic locking: an UPDATE that finds another version changes nothing.
@@ -270,3 +284,38 @@ class NoticeEvent(db.Model):
 
     def __repr__(self) -> str:
         return f"<NoticeEvent {self.notice_id} {self.action}>"
+
+
+class Countersign(db.Model):
+    """A section asked to countersign (会签) a notice before it is signed off: the person chosen in that section
+    agrees or disagrees, with a comment. The rows are the current round's; a draft sent back starts afresh (its
+    history keeps every answer as an event)."""
+
+    __tablename__ = "countersigns"
+    __table_args__ = (
+        UniqueConstraint("notice_id", "unit_id"),
+        # 待办: the requests waiting for one person.
+        Index("ix_countersigns_assignee_open", "assignee_id", "answered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_agreed: Mapped[bool | None] = mapped_column(Boolean)  # None until answered
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notice: Mapped[Notice] = relationship(back_populates="countersigns")
+    unit: Mapped[Unit] = relationship()
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Countersign notice={self.notice_id} unit={self.unit_id} agreed={self.is_agreed}>"
