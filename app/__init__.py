@@ -75,7 +75,9 @@ def _import_models() -> None:
 
 
 def _connect_features() -> None:
-    """The features' receivers of the notices' signals (app/notices/signals.py); connecting twice changes nothing."""
+    """The features' receivers of the notices' signals (app/notices/signals.py) and of the 待办's (app/core/todo.py);
+    connecting twice changes nothing."""
+    from app.notices import listeners as _notices  # noqa: F401
     from app.receipts import listeners as _receipts  # noqa: F401
     from app.rosters import listeners as _rosters  # noqa: F401
     from app.tasks import listeners as _tasks  # noqa: F401

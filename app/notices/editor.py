@@ -23,7 +23,7 @@ from app.core.web import render
 from app.documents.docx_import import DocxImportError, import_docx
 from app.documents.lint import Finding, apply_fix, lint
 from app.extensions import db
-from app.notices.forms import MAX_BODY, AttachmentForm, NoticeForm
+from app.notices.forms import MAX_BODY, MAX_REPLY_FIELDS, USUAL_REPLY_FIELDS, AttachmentForm, NoticeForm
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.services import (
     DocumentText,
@@ -87,6 +87,7 @@ def fill_defaults(form: NoticeForm) -> None:
 
 def form_data(form: NoticeForm) -> NoticeData:
     """What the editor holds, as a draft's data."""
+    reply_fields = _reply_fields(form)
     return NoticeData(
         title=form.title.data or "",
         series_id=form.series_id.data or None,
@@ -104,9 +105,19 @@ def form_data(form: NoticeForm) -> NoticeData:
         imprint_organ=form.imprint_organ.data or "",
         imprinted_on=form.imprinted_on.data,
         label_documents_as_attachments=bool(form.label_documents_as_attachments.data),
-        reply_requested=bool(form.reply_requested.data),
+        reply_requested=bool(reply_fields),
+        reply_fields=reply_fields,
         ack_due_on=form.ack_due_on.data,
     )
+
+
+def _reply_fields(form: NoticeForm) -> list[dict]:
+    """The reply's fields as the notice keeps them: those with a label, keyed by their place (f1, f2, …)."""
+    rows = [e.form for e in form.reply_fields.entries if (e.form.label.data or "").strip()]
+    return [
+        {"key": f"f{n}", "label": row.label.data, "type": row.type.data or "text", "required": bool(row.required.data)}
+        for n, row in enumerate(rows, start=1)
+    ]
 
 
 def _within_limits(text: str) -> str:
@@ -258,6 +269,16 @@ def run_action(form: NoticeForm, action: str) -> bool:
         _apply_fix(form, action[4:])
     elif action == "add_document":
         form.documents.append_entry()
+    elif action == "add_reply_field" and len(form.reply_fields.entries) < MAX_REPLY_FIELDS:
+        form.reply_fields.append_entry()
+    elif action == "usual_reply_fields":
+        for usual in USUAL_REPLY_FIELDS:
+            if len(form.reply_fields.entries) < MAX_REPLY_FIELDS:
+                form.reply_fields.append_entry(usual)
+    elif action.startswith("remove_reply_field:"):
+        index = action.split(":", 1)[1]
+        if index.isdigit() and int(index) < len(form.reply_fields.entries):
+            form.reply_fields.entries.pop(int(index))
     elif action.startswith("remove_document:"):
         index = action.split(":", 1)[1]
         if index.isdigit() and int(index) < len(form.documents.entries):

@@ -13,11 +13,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
-from app.notices.models import NOTICE_KINDS, STATUS_TITLES
+from app.notices.models import NOTICE_KINDS, REPLY_FIELD_TITLES, STATUS_TITLES
+from app.notices.services import COUNTERSIGNING_TITLES
 
 MAX_BODY = 200_000  # characters: about sixty pages of 3号仿宋
 
@@ -31,6 +32,25 @@ class DocumentForm(Form):
         validators=[Optional(), Length(max=500), DocumentSafe()],
     )
     body = TextAreaField(_l("Its text"), validators=[Optional(), Length(max=MAX_BODY), DocumentSafe()])
+
+
+class ReplyFieldForm(Form):
+    """One thing a unit's reply (回执) gives: its label, its kind, whether it must be given."""
+
+    label = StringField(
+        _l("Label"), filters=[strip_spaces], validators=[Optional(), Length(max=100), DocumentSafe()]
+    )
+    type = SelectField(_l("Kind of answer"), choices=options(REPLY_FIELD_TITLES.items()), default="text")
+    required = BooleanField(_l("Required"))
+
+
+# The fields most notices asking for a reply want: who comes, a phone number, remarks.
+USUAL_REPLY_FIELDS = [
+    {"label": "参加人员", "type": "text", "required": True},
+    {"label": "联系电话", "type": "phone", "required": True},
+    {"label": "备注", "type": "text", "required": False},
+]
+MAX_REPLY_FIELDS = 12
 
 
 class NoticeForm(FlaskForm):
@@ -83,7 +103,7 @@ class NoticeForm(FlaskForm):
         description=_l("Left empty, it becomes the day of issue."),
     )
     label_documents_as_attachments = BooleanField(_l("Label the distributed documents as 附件"))
-    reply_requested = BooleanField(_l("Ask the units for a reply (回执) with their receipt"))
+    reply_fields = FieldList(FormField(ReplyFieldForm), min_entries=0, max_entries=MAX_REPLY_FIELDS)
     ack_due_on = DateField(
         _l("Units acknowledge by (签收期限)"),
         validators=[Optional()],
@@ -107,6 +127,28 @@ class NoticeForm(FlaskForm):
 class StepForm(FlaskForm):
     comment = TextAreaField(
         _l("Comment"), filters=[strip_spaces], validators=[Optional(), Length(max=5000), DocumentSafe()]
+    )
+
+
+class CountersignAnswerForm(FlaskForm):
+    """A section's answer to a 会签 request: the button pressed says agree or disagree."""
+
+    answer = HiddenField(validators=[InputRequired(), AnyOf(["agree", "disagree"])])
+    comment = TextAreaField(
+        _l("Comment"), filters=[strip_spaces], validators=[Optional(), Length(max=5000), DocumentSafe()]
+    )
+
+
+class SeriesChainForm(FlaskForm):
+    """The steps a series' notices go through (the admin's choice)."""
+
+    review_count = SelectField(
+        _l("核稿 (review)"),
+        coerce=int,
+        choices=options([(1, _l("By one reviewer")), (2, _l("By two reviewers, one after the other"))]),
+    )
+    countersign = SelectField(
+        _l("会签 (countersign)"), choices=options((k.value, v) for k, v in COUNTERSIGNING_TITLES.items())
     )
 
 

@@ -46,9 +46,17 @@ STATUS_TITLES = {
     NoticeStatus.signed: _l("Signed"),
     NoticeStatus.issued: _l("Issued"),
 }
+RETURNED_TITLE = _l("Returned")
 
 # The kinds of a field a reply (回执) may ask for; receipts validates each.
 REPLY_FIELD_TYPES = ("text", "number", "phone", "date", "file")
+REPLY_FIELD_TITLES = {
+    "text": _l("Text"),
+    "number": _l("Number"),
+    "phone": _l("Phone number"),
+    "date": _l("Date"),
+    "file": _l("File"),
+}
 
 # 文件 now; the model leaves room for 信函 and 纪要 (each has its own layout).
 NOTICE_KINDS = ("文件", "信函", "纪要")
@@ -131,7 +139,8 @@ class Notice(db.Model):
     label_documents_as_attachments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reply_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What a unit's reply (回执) asks for, in order: [{"key": "f1", "label": "参加人员", "type": "text",
-    # "required": true}, ...], type one of REPLY_FIELD_TYPES. Empty with reply_requested: a reply of free text.
+    # "required": true}, ...], type one of REPLY_FIELD_TYPES. A notice asks for a reply (reply_requested) when it has
+    # fields; an old one that asks without fields wants only the 签收.
     reply_fields: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(16), default=NoticeStatus.draft.value, index=True)
@@ -179,7 +188,14 @@ class Notice(db.Model):
         return format_document_number(self.series.organ_code, self.year, self.serial)
 
     @property
+    def state(self) -> str:
+        """The status as lists show it: a draft sent back is "returned" (退回) until it is submitted again."""
+        return "returned" if self.is_returned and self.status == NoticeStatus.draft else self.status
+
+    @property
     def status_title(self) -> str:
+        if self.state == "returned":
+            return str(RETURNED_TITLE)
         return NoticeStatus(self.status).title
 
     @property

@@ -23,11 +23,20 @@ from app.notices.documents import (
     render_notice_docx,
     store_pdf_after_issue,
 )
-from app.notices.forms import AttachmentForm, NoticeFilterForm, SeriesCounterForm, StepForm, TranslationForm
+from app.notices.forms import (
+    AttachmentForm,
+    CountersignAnswerForm,
+    NoticeFilterForm,
+    SeriesChainForm,
+    SeriesCounterForm,
+    StepForm,
+    TranslationForm,
+)
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.preview import is_preview_key, notice_preview, notice_preview_key, page_png, preview_docx
 from app.notices.services import (
     TRANSITIONS,
+    CountersignPick,
     EditConflict,
     NoticeError,
     NoticeFilter,
@@ -35,16 +44,23 @@ from app.notices.services import (
     action_title,
     add_attachment,
     advance,
+    answer_countersign,
     available_actions,
     corrections_of,
+    countersign_choices,
+    countersign_sections,
     create_draft,
     delete_draft,
     lint_notice,
     list_series,
+    may_edit,
+    may_request_countersign,
     notice_years,
     notices_query,
     remove_attachment,
+    request_countersign,
     save_translation,
+    set_chain,
     set_next_serial,
     start_correction,
     step_title,
@@ -57,6 +73,8 @@ from app.notices.signals import answers, notice_page
 bp = Blueprint("notices", __name__)
 
 secretary_only = roles_required(Role.secretary)
+# Who may hold an editor open: secretaries, and staff on the drafts they wrote (a roster's adjustment notice).
+drafters = roles_required(Role.secretary, Role.staff)
 PER_PAGE = 20
 
 
@@ -111,10 +129,18 @@ def create():
     return editor.render_editor(form, notice=None)
 
 
-@bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
-@secretary_only
-def edit(notice_id: int):
+def _editable(notice_id: int) -> Notice:
+    """The draft this person may edit (a secretary, or the draft's own author), else 404 or 403."""
     notice = db.session.get(Notice, notice_id) or abort(404)
+    if notice.status == NoticeStatus.draft and not may_edit(current_user, notice):
+        abort(403)
+    return notice
+
+
+@bp.route("/notices/<int:notice_id>/edit", methods=["GET", "POST"])
+@drafters
+def edit(notice_id: int):
+    notice = _editable(notice_id)
     if notice.status != NoticeStatus.draft:
         flash(_("Only a draft can be edited. This notice is %(status)s.", status=notice.status_title), "error")
         return see_other("notices.show", notice_id=notice.id)
@@ -139,7 +165,7 @@ def edit(notice_id: int):
 
 
 @bp.post("/notices/lint")
-@secretary_only
+@drafters
 def lint_preview():
     """htmx: the format check and the addressee line, as the secretary types."""
     form = editor.build_form()
@@ -150,9 +176,9 @@ def lint_preview():
 
 
 @bp.post("/notices/<int:notice_id>/delete")
-@secretary_only
+@drafters
 def delete(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _editable(notice_id)
     try:
         delete_draft(current_user, notice)
     except NoticeError as exc:
@@ -179,9 +205,9 @@ def correct(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/attachments")
-@secretary_only
+@drafters
 def attach(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _editable(notice_id)
     form = AttachmentForm()
     upload = form.file.data
     if form.validate() and upload and upload.filename:
@@ -200,9 +226,9 @@ def attach(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/attachments/<int:attachment_id>/delete")
-@secretary_only
+@drafters
 def detach(notice_id: int, attachment_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _editable(notice_id)
     try:
         remove_attachment(current_user, notice, attachment_id)
     except NoticeError as exc:
@@ -233,6 +259,8 @@ def show(notice_id: int):
     return render(
         "notices/show.html",
         notice=notice,
+        countersign_choices=countersign_choices(notice) if may_request_countersign(current_user, notice) else [],
+        countersign_form=CountersignAnswerForm(formdata=None),
         mn_version=mongolian_version(notice),
         actions=available_actions(current_user, notice),
         withheld=withheld_steps(current_user, notice),
@@ -269,6 +297,54 @@ def step(notice_id: int, action: str):
             store_pdf_after_issue(notice)
     else:
         flash(_("%(step)s: %(action)s.", step=step_title(action), action=action_title(action)), "success")
+    return see_other("notices.show", notice_id=notice.id)
+
+
+# 会签
+
+
+@bp.post("/notices/<int:notice_id>/countersign")
+@secretary_only
+def ask_countersign(notice_id: int):
+    """Ask sections to countersign: a field section-<unit id> holds the person chosen in that section."""
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    form = StepForm()  # the CSRF check
+    picks = []
+    for section in countersign_sections():
+        person = request.form.get(f"section-{section.id}", type=int)
+        if person:
+            picks.append(CountersignPick(unit_id=section.id, user_id=person))
+    if not form.validate():
+        flash(error_text(form), "error")
+        return see_other("notices.show", notice_id=notice.id)
+    try:
+        made = request_countersign(current_user, notice, picks)
+    except NoticeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("Asked %(n)d sections to countersign (会签).", n=len(made)), "success")
+    return see_other("notices.show", notice_id=notice.id)
+
+
+@bp.post("/notices/<int:notice_id>/countersign/answer")
+@login_required
+def countersign(notice_id: int):
+    """A section's answer; the person asked may work outside the bureau's roles (a section's clerk)."""
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    form = CountersignAnswerForm()
+    if not form.validate():
+        flash(error_text(form), "error")
+        return see_other("notices.show", notice_id=notice.id)
+    try:
+        answer_countersign(
+            current_user, notice, agreed=form.answer.data == "agree", comment=form.comment.data or ""
+        )
+    except NoticeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return see_other("notices.show", notice_id=notice.id)
+    flash(_("Your section's countersign (会签) is recorded."), "success")
     return see_other("notices.show", notice_id=notice.id)
 
 
@@ -318,7 +394,7 @@ def preview_page(notice_id: int, key: str, page: int):
 
 
 @bp.post("/notices/preview")
-@secretary_only
+@drafters
 def typed_preview():
     """htmx: the editor's preview, of what the secretary has typed, saved or not."""
     form = editor.build_form()
@@ -332,7 +408,7 @@ def typed_preview():
 
 
 @bp.get("/notices/preview/<key>/<int:page>.png")
-@secretary_only
+@drafters
 def typed_preview_page(key: str, page: int):
     return _page_image(key, page)
 
@@ -500,6 +576,19 @@ def mongolian_document_pdf(notice_id: int):
 # Document series (admin)
 
 
+@bp.post("/admin/series/<int:series_id>/chain")
+@roles_required(Role.admin)
+def series_chain(series_id: int):
+    target = db.session.get(DocumentSeries, series_id) or abort(404)
+    form = SeriesChainForm(prefix=f"series-{target.id}")
+    if form.validate():
+        set_chain(current_user, target, review_count=form.review_count.data, countersign=form.countersign.data)
+        flash(_("The steps of %(series)s are saved.", series=target.organ_code), "success")
+    else:
+        flash(error_text(form), "error")
+    return redirect(url_for("notices.series"), code=303)
+
+
 @bp.route("/admin/series", methods=["GET", "POST"])
 @roles_required(Role.admin)
 def series():
@@ -526,6 +615,12 @@ def series():
                     "success",
                 )
                 return redirect(url_for("notices.series"), code=303)
+    chains = {s.id: SeriesChainForm(formdata=None, obj=s, prefix=f"series-{s.id}") for s in list_series()}
     return render(
-        "notices/series.html", series_list=list_series(), form=form, chosen=chosen, current_year=today_in_china().year
+        "notices/series.html",
+        series_list=list_series(),
+        form=form,
+        chains=chains,
+        chosen=chosen,
+        current_year=today_in_china().year,
     ), (422 if form.errors else 200)

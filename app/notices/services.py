@@ -15,10 +15,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.models import name_of
+from app.auth.models import User, name_of
 from app.core.access import Role, permission
 from app.core.audit import record
 from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
@@ -28,6 +28,7 @@ from app.documents.lint import Finding, blocking, lint
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
 from app.notices.models import (
+    Countersign,
     DocumentSeries,
     Notice,
     NoticeAttachment,
@@ -67,6 +68,9 @@ STEPS = {
     "submitted": _l("Drafting (拟稿)"),
     "approved": _l("Review (核稿)"),
     "returned": _l("Review (核稿)"),
+    "countersign_requested": _l("Countersign (会签)"),
+    "countersign_agreed": _l("Countersign (会签)"),
+    "countersign_disagreed": _l("Countersign (会签)"),
     "signed": _l("Sign-off (签发)"),
     "declined": _l("Sign-off (签发)"),
     "issued": _l("Issue (印发)"),
@@ -79,6 +83,9 @@ ACTION_TITLES = {
     "submitted": _l("Submitted for review"),
     "approved": _l("Approved"),
     "returned": _l("Returned with comments"),
+    "countersign_requested": _l("Asked sections to countersign"),
+    "countersign_agreed": _l("Agreed"),
+    "countersign_disagreed": _l("Disagreed"),
     "signed": _l("Signed off"),
     "declined": _l("Sent back by the signer"),
     "issued": _l("Issued"),
@@ -117,6 +124,17 @@ def action_title(action: str) -> str:
 
 
 # Numbering
+
+
+def set_chain(actor, series: DocumentSeries, *, review_count: int, countersign: str) -> None:
+    """The steps the series' notices go through from now on; notices already under way follow it from their next
+    step (a second reviewer, a 会签 required before sign-off)."""
+    if review_count not in (1, 2):
+        raise NoticeError(_("核稿 is done by one or by two reviewers."))
+    series.review_count = review_count
+    series.countersign = Countersigning(countersign).value
+    record(actor, "series.chain", series, review_count=review_count, countersign=series.countersign)
+    db.session.commit()
 
 
 def set_next_serial(series: DocumentSeries, year: int, next_serial: int) -> SerialCounter:
@@ -220,6 +238,8 @@ class NoticeData:
     imprinted_on: date | None = None
     label_documents_as_attachments: bool = False
     reply_requested: bool = False
+    # What the reply asks, in order ({"key", "label", "type", "required"}); reply_requested follows from it.
+    reply_fields: list[dict] = field(default_factory=list)
     ack_due_on: date | None = None  # units acknowledge by the end of this day (Beijing time)
 
 
@@ -448,23 +468,69 @@ def own_work_refusal(user, notice: Notice, action: str) -> str | None:
 # The workflow
 
 
+def holds_step_role(user, notice: Notice, transition: Transition) -> bool:
+    """Whether the person's roles cover the step. Submitting is the drafter's: a secretary's, or the author's own
+    draft (staff draft the adjustment notice of their roster and send it on themselves)."""
+    if transition.action == "submitted" and notice.author_id == user.id and user.is_bureau_user:
+        return True
+    return user.has_role(transition.role)
+
+
+def round_events(notice: Notice) -> list[NoticeEvent]:
+    """The events since the draft was last submitted (the current round of 核稿, 会签 and 签发)."""
+    events = list(notice.events)
+    starts = [i for i, e in enumerate(events) if e.action == "submitted"]
+    return events[starts[-1] + 1 :] if starts else events
+
+
+def approvers_this_round(notice: Notice) -> list[int]:
+    seen = []
+    for event in round_events(notice):
+        if event.action == "approved" and event.actor_id not in seen:
+            seen.append(event.actor_id)
+    return seen
+
+
+def chain_refusal(user, notice: Notice, action: str) -> str | None:
+    """Why the series' chain of steps holds this step back for now, or None."""
+    series = notice.series
+    if action == "approved" and user.id in approvers_this_round(notice):
+        return _("You have approved this round already: its second review (核稿) is for another reviewer.")
+    if action != "signed":
+        return None
+    open_requests = [c for c in notice.countersigns if not c.is_answered]
+    if open_requests:
+        return _(
+            "Sign-off waits for the countersign (会签) of %(sections)s.",
+            sections="、".join(c.unit.display_name for c in open_requests),
+        )
+    if series is not None and series.countersign == Countersigning.required and not notice.countersigns:
+        return _("This series needs a countersign (会签) before sign-off: the secretary asks the sections first.")
+    return None
+
+
+def step_refusal(user, notice: Notice, action: str) -> str | None:
+    return own_work_refusal(user, notice, action) or chain_refusal(user, notice, action)
+
+
 def available_actions(user, notice: Notice) -> list[str]:
     """The steps this user may take on this notice now (for the buttons): the steps advance would take."""
     return [
         action
         for action, transition in TRANSITIONS.items()
         if notice.status in transition.source
-        and user.has_role(transition.role)
-        and own_work_refusal(user, notice, action) is None
+        and holds_step_role(user, notice, transition)
+        and step_refusal(user, notice, action) is None
     ]
 
 
 def withheld_steps(user, notice: Notice) -> list[str]:
-    """Why steps this person's roles would allow now are not offered to them (the separation of duties), each once."""
+    """Why steps this person's roles would allow now are not offered to them (the separation of duties, the steps
+    the chain still waits for), each once."""
     reasons = []
     for action, transition in TRANSITIONS.items():
-        if notice.status in transition.source and user.has_role(transition.role):
-            reason = own_work_refusal(user, notice, action)
+        if notice.status in transition.source and holds_step_role(user, notice, transition):
+            reason = step_refusal(user, notice, action)
             if reason and reason not in reasons:
                 reasons.append(reason)
     return reasons
@@ -477,14 +543,23 @@ def may_see_history(user, notice: Notice) -> bool:
     return user.is_bureau_user
 
 
+@permission("notices.draft")
+def may_draft(user, notice: Notice | None = None) -> bool:
+    """Secretaries draft notices; bureau staff draft the adjustment notices of their rosters."""
+    return user.has_role(Role.secretary, Role.staff)
+
+
 @permission("notices.edit")
 def may_edit(user, notice: Notice) -> bool:
-    return user.has_role(Role.secretary) and notice.status == NoticeStatus.draft
+    """A draft is edited by the secretaries, and by whoever wrote it (staff drafting an adjustment notice)."""
+    if notice.status != NoticeStatus.draft:
+        return False
+    return user.has_role(Role.secretary) or (notice.author_id == user.id and user.is_bureau_user)
 
 
 @permission("notices.delete")
 def may_delete(user, notice: Notice) -> bool:
-    return user.has_role(Role.secretary) and notice.status == NoticeStatus.draft
+    return may_edit(user, notice)
 
 
 @permission("notices.correct")
@@ -497,16 +572,24 @@ def may_translate(user, notice: Notice) -> bool:
     return user.has_role(Role.translator, Role.secretary)
 
 
+def _commit_step() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:  # someone else took a step on it meanwhile (see issue_notice)
+        db.session.rollback()
+        raise NoticeError(_("Someone else has just taken a step on this notice. Look at it again.")) from None
+
+
 def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
     """Take one workflow step, recording who, when and the comment."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise NoticeError(_("Unknown step."))
-    if not actor.has_role(transition.role):
+    if not holds_step_role(actor, notice, transition):
         raise NoticeError(_("Your roles do not include this step."))
     if notice.status not in transition.source:
         raise NoticeError(_("This step is not possible while the notice is %(status)s.", status=notice.status_title))
-    refusal = own_work_refusal(actor, notice, action)
+    refusal = step_refusal(actor, notice, action)
     if refusal:
         raise NoticeError(refusal)
     comment = (comment or "").strip(" \t\r\n")
@@ -514,16 +597,159 @@ def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
         raise NoticeError(_("Say what must change: a returned draft needs a comment."))
     if action == "issued":
         return issue_notice(actor, notice, comment)
-    notice.status = transition.target.value
     notice.events.append(NoticeEvent(actor_id=actor.id, action=action, comment=comment))
+    needed = notice.series.review_count if notice.series is not None else 1
+    if action == "approved" and len(approvers_this_round(notice)) < needed:
+        pass  # the first of two reviewers: it stays in review for the second
+    else:
+        notice.status = transition.target.value
+    if transition.target == NoticeStatus.draft:
+        # Sent back: the next round is reviewed and countersigned afresh (the answers stay in the history).
+        notice.is_returned = True
+        notice.countersigns = []
+    elif action == "submitted":
+        notice.is_returned = False
     if action == "signed":
         record(actor, "notice.sign", notice, title=notice.title)
-    try:
-        db.session.commit()
-    except StaleDataError:  # someone else took a step on it meanwhile (see issue_notice)
-        db.session.rollback()
-        raise NoticeError(_("Someone else has just taken a step on this notice. Look at it again.")) from None
+    _commit_step()
     return notice
+
+
+# 会签: sections countersign before sign-off
+
+
+class Countersigning(enum.StrEnum):
+    """Whether a series' notices go through 会签 (the admin's choice per series)."""
+
+    none = "none"
+    optional = "optional"
+    required = "required"
+
+
+COUNTERSIGNING_TITLES = {
+    Countersigning.none: _l("No countersign (会签)"),
+    Countersigning.optional: _l("Countersign (会签) when the secretary asks for it"),
+    Countersigning.required: _l("Countersign (会签) required before sign-off"),
+}
+
+
+@dataclass(frozen=True)
+class CountersignPick:
+    """A section asked to countersign, and the person in it who answers."""
+
+    unit_id: int
+    user_id: int
+
+
+def countersign_sections() -> list[Unit]:
+    """The sections that may be asked (局机关各科室): the active sections of the bureau, in their order."""
+    return list(
+        db.session.scalars(
+            select(Unit).where(Unit.kind == "section", Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class CountersignChoice:
+    """A section not yet asked, the people who may answer for it, and who is offered first."""
+
+    section: Unit
+    people: list
+    suggested_id: int | None
+
+
+def countersign_choices(notice: Notice) -> list[CountersignChoice]:
+    """The sections the secretary may still ask, each with its active people (its head first: someone holding a
+    bureau role, who usually answers for the section)."""
+    asked = {c.unit_id for c in notice.countersigns}
+    sections = [u for u in countersign_sections() if u.id not in asked]
+    people = db.session.scalars(
+        select(User)
+        .options(selectinload(User.role_rows))
+        .where(User.unit_id.in_([u.id for u in sections]), User.is_active_account.is_(True))
+        .order_by(User.display_name, User.id)
+    ).all()
+    choices = []
+    for section in sections:
+        members = sorted(
+            (p for p in people if p.unit_id == section.id), key=lambda p: (not p.is_bureau_user, p.display_name)
+        )
+        choices.append(CountersignChoice(section, members, members[0].id if members else None))
+    return choices
+
+
+@permission("notices.request_countersign")
+def may_request_countersign(user, notice: Notice) -> bool:
+    series = notice.series
+    return (
+        user.has_role(Role.secretary)
+        and notice.status == NoticeStatus.approved
+        and (series is None or series.countersign != Countersigning.none)
+    )
+
+
+def request_countersign(actor, notice: Notice, picks: list[CountersignPick]) -> list[Countersign]:
+    """Ask sections to countersign, all at once (they answer in parallel); sign-off waits for every answer."""
+    if not may_request_countersign(actor, notice):
+        if notice.status != NoticeStatus.approved:
+            raise NoticeError(_("Sections are asked to countersign after review (核稿) and before sign-off."))
+        raise NoticeError(_("This notice's series has no countersign (会签)."))
+    if not picks:
+        raise NoticeError(_("Choose at least one section and the person in it who countersigns."))
+    asked = {c.unit_id for c in notice.countersigns}
+    sections = {u.id: u for u in countersign_sections()}
+    made = []
+    for pick in picks:
+        section = sections.get(pick.unit_id)
+        if section is None:
+            raise NoticeError(_("Only the bureau's sections (局机关各科室) countersign."))
+        if pick.unit_id in asked:
+            raise NoticeError(_("%(section)s has been asked already.", section=section.display_name))
+        person = db.session.get(User, pick.user_id)
+        if person is None or not person.is_active or person.unit_id != section.id:
+            raise NoticeError(
+                _("Choose someone of %(section)s to countersign for it.", section=section.display_name)
+            )
+        made.append(Countersign(unit_id=section.id, assignee_id=person.id, requested_by_id=actor.id))
+        asked.add(section.id)
+    notice.countersigns.extend(made)
+    names = "、".join(sections[c.unit_id].display_name for c in made)
+    notice.events.append(NoticeEvent(actor_id=actor.id, action="countersign_requested", comment=names))
+    # The notice's version moves too: a signer pressing 签发 on the page of a moment ago is told to look again.
+    notice.updated_at = utcnow()
+    record(actor, "notice.countersign_request", notice, sections=names)
+    _commit_step()
+    return made
+
+
+def open_countersign(user, notice: Notice) -> Countersign | None:
+    """The request waiting for this person's answer on this notice, if any."""
+    return next((c for c in notice.countersigns if c.assignee_id == user.id and not c.is_answered), None)
+
+
+@permission("notices.countersign")
+def may_countersign(user, notice: Notice) -> bool:
+    return notice.status == NoticeStatus.approved and open_countersign(user, notice) is not None
+
+
+def answer_countersign(actor, notice: Notice, *, agreed: bool, comment: str = "") -> Countersign:
+    """The section's answer: agreed, or disagreed with what must change. The signer reads every answer."""
+    request = open_countersign(actor, notice)
+    if request is None or notice.status != NoticeStatus.approved:
+        raise NoticeError(_("No countersign (会签) of this notice waits for you."))
+    comment = (comment or "").strip(" \t\r\n")
+    if not agreed and not comment:
+        raise NoticeError(_("Say why your section disagrees: a disagreement needs a comment."))
+    request.is_agreed = agreed
+    request.comment = comment
+    request.answered_at = utcnow()
+    action = "countersign_agreed" if agreed else "countersign_disagreed"
+    notice.events.append(NoticeEvent(actor_id=actor.id, action=action, comment=comment))
+    # The notice's row (and version) is left alone: sections answering at the same moment do not collide.
+    record(actor, "notice.countersign", notice, agreed=agreed)
+    _commit_step()
+    return request
 
 
 def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
@@ -570,11 +796,13 @@ def _issue(actor, notice: Notice, comment: str) -> Notice:
 
 def visible_notice(user, notice_id: int) -> Notice | None:
     """Bureau users see every notice; anyone else an issued one that a feature says they may read (may_read_notice:
-    receipts, when it was sent to their unit)."""
+    receipts, when it was sent to their unit), or one their section was asked to countersign."""
     notice = db.session.get(Notice, notice_id)
     if notice is None or user.is_bureau_user:
         return notice
     if notice.is_issued and any(answers(may_read_notice, notice, user=user)):
+        return notice
+    if any(c.assignee_id == user.id for c in notice.countersigns):  # asked to countersign it: reads the draft
         return notice
     return None
 
@@ -606,6 +834,7 @@ def notices_query(filters: NoticeFilter):
             Notice.title,
             Notice.corrects_id,
             Notice.status,
+            Notice.is_returned,
             Notice.author_id,
             Notice.issued_at,
             Notice.created_at,
