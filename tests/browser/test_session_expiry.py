@@ -77,6 +77,7 @@ def test_the_polling_receipt_view_goes_to_login_when_the_session_ends(open_as, s
 @pytest.mark.parametrize("how", ["removed", "invalid"])
 def test_an_htmx_form_goes_to_login_when_the_session_ends(open_as, shot, how):
     clerk = open_as("clerk_haibowan")
+    clerk.goto("/inbox")
     with clerk.expect_navigation():
         clerk.locator(".inbox-item", has_text=SEED_NUMBER).locator("a.inbox-title").click()
     clerk.wait_for_load_state("networkidle")  # the page's own requests (the icon) are answered
