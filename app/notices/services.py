@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -75,6 +75,7 @@ STEPS = {
     "declined": _l("Sign-off (签发)"),
     "issued": _l("Issue (印发)"),
     "imported": _l("Issue (印发)"),
+    "supplemented": _l("Issue (印发)"),
 }
 
 ACTION_TITLES = {
@@ -90,6 +91,7 @@ ACTION_TITLES = {
     "declined": _l("Sent back by the signer"),
     "issued": _l("Issued"),
     "imported": _l("Imported from another system"),
+    "supplemented": _l("Sent to more units (补发)"),
 }
 
 
@@ -575,7 +577,7 @@ def may_translate(user, notice: Notice) -> bool:
 def _commit_step() -> None:
     try:
         db.session.commit()
-    except StaleDataError:  # someone else took a step on it meanwhile (see issue_notice)
+    except (StaleDataError, IntegrityError):  # someone else took a step (or asked the same section) meanwhile
         db.session.rollback()
         raise NoticeError(_("Someone else has just taken a step on this notice. Look at it again.")) from None
 
@@ -741,9 +743,17 @@ def answer_countersign(actor, notice: Notice, *, agreed: bool, comment: str = ""
     comment = (comment or "").strip(" \t\r\n")
     if not agreed and not comment:
         raise NoticeError(_("Say why your section disagrees: a disagreement needs a comment."))
-    request.is_agreed = agreed
-    request.comment = comment
-    request.answered_at = utcnow()
+    # Answered once: of two presses of the same person (two tabs, a double click) the second finds it answered.
+    answered = db.session.execute(
+        update(Countersign)
+        .where(Countersign.id == request.id, Countersign.answered_at.is_(None))
+        .values(is_agreed=agreed, comment=comment, answered_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if answered.rowcount != 1:
+        db.session.rollback()
+        raise NoticeError(_("Your section's answer has been given already. Look at the notice again."))
+    db.session.refresh(request)
     action = "countersign_agreed" if agreed else "countersign_disagreed"
     notice.events.append(NoticeEvent(actor_id=actor.id, action=action, comment=comment))
     # The notice's row (and version) is left alone: sections answering at the same moment do not collide.

@@ -3,11 +3,14 @@
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.extensions import db
+from app.core.time import utcnow
 from app.notices.models import Countersign, DocumentSeries, Notice
+from app.notices.services import NoticeError, answer_countersign, open_countersign
 from app.units.models import Unit
 from tests.helpers.notices import draft_through_the_editor, get_notice, take_step
 
@@ -110,10 +113,37 @@ def test_only_the_person_asked_answers_and_only_once(client, app, login):
         f"/notices/{notice_id}/countersign/answer", data={"answer": "disagree", "comment": "改主意了"},
         follow_redirects=True,
     )
-    assert "没有等待您会签的" in response.get_data(as_text=True) or response.status_code == 200
+    assert "flash-error" in response.get_data(as_text=True)  # told, not a second answer
     with app.app_context():
         [row] = db.session.scalars(select(Countersign)).all()
         assert row.is_agreed is True
+
+
+def test_of_two_answers_given_at_the_same_moment_the_second_is_refused(client, app, login):
+    notice_id = _approved_draft(client, app, login)
+    [(unit_id, user_id)] = _ids(app, "clerk_personnel")
+    login("secretary")
+    _ask(client, notice_id, [(unit_id, user_id)])
+    with app.app_context():
+        notice = db.session.get(Notice, notice_id)
+        person = db.session.get(User, user_id)
+        request = open_countersign(person, notice)
+        assert request is not None  # both tabs saw it open
+        # The other tab's answer lands first; this request still holds the row as it read it.
+        db.session.execute(
+            update(Countersign).where(Countersign.id == request.id).values(is_agreed=True, answered_at=utcnow()),
+            execution_options={"synchronize_session": False},
+        )
+        db.session.commit()
+        for name in ("is_agreed", "answered_at"):
+            set_committed_value(request, name, None)
+        with pytest.raises(NoticeError):
+            answer_countersign(person, notice, agreed=False, comment="不同意")
+    with app.app_context():
+        [row] = db.session.scalars(select(Countersign)).all()
+        assert row.is_agreed is True and row.comment == ""
+        actions = [e.action for e in db.session.get(Notice, notice_id).events]
+        assert "countersign_disagreed" not in actions
 
 
 def test_the_secretary_picks_people_of_the_section_only(client, app, login):
