@@ -1,4 +1,5 @@
-"""会签 between 核稿 and 签发, each series' chain of steps, returned drafts shown as 退回, and staff on their own drafts."""
+"""会签 between 核稿 and 签发, each series' chain of steps, returned drafts shown as 退回, and staff on their own
+drafts."""
 
 from datetime import date
 
@@ -7,8 +8,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
-from app.extensions import db
 from app.core.time import utcnow
+from app.extensions import db
 from app.notices.models import Countersign, DocumentSeries, Notice
 from app.notices.services import NoticeError, answer_countersign, open_countersign
 from app.units.models import Unit
@@ -34,9 +35,7 @@ def _approved_draft(client, app, login) -> int:
 
 
 def _ask(client, notice_id, picks):
-    return client.post(
-        f"/notices/{notice_id}/countersign", data={f"section-{unit}": user for unit, user in picks}
-    )
+    return client.post(f"/notices/{notice_id}/countersign", data={f"section-{unit}": user for unit, user in picks})
 
 
 def _set_chain(client, app, login, *, review_count=1, countersign="optional"):
@@ -82,9 +81,7 @@ def test_two_sections_countersign_in_parallel_and_sign_off_waits_for_both(client
     client.post(f"/notices/{notice_id}/countersign/answer", data={"answer": "disagree", "comment": ""})
     with app.app_context():
         assert db.session.scalar(select(Countersign).where(Countersign.is_agreed.is_(False))) is None
-    client.post(
-        f"/notices/{notice_id}/countersign/answer", data={"answer": "disagree", "comment": "经费来源需写明。"}
-    )
+    client.post(f"/notices/{notice_id}/countersign/answer", data={"answer": "disagree", "comment": "经费来源需写明。"})
 
     login("signer")
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
@@ -110,7 +107,8 @@ def test_only_the_person_asked_answers_and_only_once(client, app, login):
     login("clerk_personnel")
     client.post(f"/notices/{notice_id}/countersign/answer", data={"answer": "agree"})
     response = client.post(
-        f"/notices/{notice_id}/countersign/answer", data={"answer": "disagree", "comment": "改主意了"},
+        f"/notices/{notice_id}/countersign/answer",
+        data={"answer": "disagree", "comment": "改主意了"},
         follow_redirects=True,
     )
     assert "flash-error" in response.get_data(as_text=True)  # told, not a second answer

@@ -130,9 +130,11 @@ def test_a_clerk_sees_its_own_unit_and_not_another(login, client, app):
     assert client.get("/units/mine").headers["Location"].endswith(f"/units/{own.id}")
 
 
-def test_a_clerk_lands_on_its_unit_not_on_the_bureau_home(login, client):
+def test_a_clerk_lands_on_its_own_units_to_do_not_on_the_bureaus(login, client):
     login("clerk_no3_middle")
-    assert client.get("/").status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="todo-receipts-unacknowledged"' in page
+    assert 'id="todo-notices-review"' not in page and 'id="todo-notices-issue"' not in page
 
 
 def test_rule_based_group_reaches_new_units_by_itself(login, client, app):
