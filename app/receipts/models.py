@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -33,9 +33,10 @@ class Distribution(db.Model):
     first_opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    reply_participants: Mapped[str] = mapped_column(Text, default="", server_default="")
-    reply_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
-    reply_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The reply (回执), by the keys of the notice's reply_fields: {"f1": "王校长", "f2": "0473-1234567",
+    # "f4": {"sha256": "…", "filename": "名单.xlsx"}}; a number as a number, a date as YYYY-MM-DD, a file as the
+    # stored file and the name it was uploaded with. A field left empty has no key.
+    reply_values: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     notice: Mapped[Notice] = relationship()
@@ -48,6 +49,30 @@ class Distribution(db.Model):
 
     def __repr__(self) -> str:
         return f"<Distribution notice={self.notice_id} unit={self.unit_id}>"
+
+    @property
+    def reply_items(self) -> list[tuple[dict, object]]:
+        """(the field as the notice asks it, its value) for each field of the reply that was given, in the notice's
+        order; a date as a date, a file as {"sha256", "filename"}."""
+        values = self.reply_values or {}
+        items = []
+        for spec in self.notice.reply_fields or []:
+            value = values.get(spec.get("key"))
+            if value is None or value == "":
+                continue
+            if spec.get("type") == "date":
+                try:
+                    value = date.fromisoformat(str(value))
+                except ValueError:
+                    pass  # shown as it was typed
+            items.append((spec, value))
+        return items
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not acknowledged, and the notice's 签收期限 has passed."""
+        due = self.notice.ack_due_at
+        return self.acknowledged_at is None and due is not None and due < utcnow()
 
 
 class Reminder(ReminderFields, db.Model):

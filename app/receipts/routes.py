@@ -1,23 +1,28 @@
-from flask import Blueprint, abort, current_app, flash, request
+from flask import Blueprint, abort, current_app, flash, g, make_response, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core.access import Role, bureau_required, login_required, roles_required
-from app.core.files import XLSX
+from app.core.files import XLSX, FileKind, extension_of, read_bytes
 from app.core.forms import error_text
 from app.core.mail import MailSettings
+from app.core.todo import TODO_CHANGED
 from app.core.web import paginate, render, see_other, send_download, wants_partial
 from app.database import writes_briefly
 from app.extensions import db
 from app.notices.models import Notice
-from app.receipts.forms import ReceiptForm, ReminderForm
+from app.receipts.forms import ReceiptForm, ReminderForm, SupplementForm, receipt_form
 from app.receipts.reading import read_by_a_person
 from app.receipts.services import (
     ReceiptError,
+    RemindedRecently,
     Reply,
+    Upload,
     acknowledge,
     inbox_counts,
     inbox_query,
+    latest_reminder,
     open_reminders,
     overview_xlsx,
     own_distribution,
@@ -25,6 +30,10 @@ from app.receipts.services import (
     record_opening,
     remind,
     reminders_of,
+    reply_file,
+    supplement,
+    supplement_picker,
+    units_of_groups,
 )
 
 bp = Blueprint("receipts", __name__)
@@ -67,20 +76,31 @@ def opened(distribution_id: int):
     return "", 204
 
 
+def _reply_of(form: ReceiptForm, limit: int) -> Reply:
+    # One byte past the limit is enough to know a file is too large, without reading all of it.
+    files = {key: Upload(f.filename, f.read(limit + 1)) for key, f in form.uploads().items()}
+    return Reply(values=form.reply_values(), files=files)
+
+
+def _form_error(form: ReceiptForm) -> str:
+    """The message above the form: the reply's own errors stand under their fields."""
+    others = [str(e) for name, errors in form.errors.items() if not name.startswith("reply_") for e in errors]
+    return " ".join(others) or _("The reply is not complete: see the fields marked below.")
+
+
 @bp.post("/inbox/<int:distribution_id>/receipt")
 @login_required
 @writes_briefly  # 300 schools may press at the same moment: the write lock only around the UPDATE
 def receipt(distribution_id: int):
-    """签收. htmx swaps the button for "已签收 <time> <name>"; without JavaScript the page comes back."""
+    """签收, with the reply the notice asks for. htmx swaps the form for "已签收 <time> <name>" and tells the page
+    (TODO_CHANGED) that the 待办 count has changed; without JavaScript the notice's page comes back."""
     distribution = own_distribution(current_user, distribution_id) or abort(404)
-    form = ReceiptForm()
+    form = receipt_form(distribution.notice.reply_fields)
     error = None
     if form.validate():
-        reply = Reply(form.reply_participants.data or "", form.reply_phone.data or "", form.reply_text.data or "")
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
         try:
-            distribution, made = acknowledge(
-                current_user, distribution, reply if distribution.notice.reply_requested else None
-            )
+            distribution, made = acknowledge(current_user, distribution, _reply_of(form, limit), max_bytes=limit)
         except ReceiptError as exc:
             db.session.rollback()
             error = str(exc)
@@ -89,24 +109,46 @@ def receipt(distribution_id: int):
                 if made:
                     flash(_("Receipt recorded."), "success")
                 return see_other("notices.show", notice_id=distribution.notice_id)
+            response = make_response(
+                render("notices/show.html", "receipts/_receipt.html", distribution=distribution, receipt_form=form)
+            )
+            response.headers["HX-Trigger"] = TODO_CHANGED
+            return response
     else:
-        error = error_text(form)
-    if error and not wants_partial():
-        flash(error, "error")
-        return see_other("notices.show", notice_id=distribution.notice_id)
-    return render(
-        "notices/show.html", "receipts/_receipt.html", distribution=distribution, receipt_form=form, receipt_error=error
-    ), (422 if error else 200)
+        error = _form_error(form)
+    if not wants_partial():
+        return _notice_page_with(distribution, form, error)
+    context = {"distribution": distribution, "receipt_form": form, "receipt_error": error}
+    return render("notices/show.html", "receipts/_receipt.html", **context, reminder=latest_reminder(distribution)), 422
+
+
+def _notice_page_with(distribution, form: ReceiptForm, error: str):
+    """The notice's page as its own route makes it, with the receipt form as it was sent and why it was refused
+    (the receipt panel takes them from `g`): nothing typed is lost without JavaScript either."""
+    g.receipt_form, g.receipt_error = form, error
+    response = make_response(current_app.view_functions["notices.show"](notice_id=distribution.notice_id))
+    response.status_code = 422
+    return response
+
+
+@bp.get("/receipts/<int:distribution_id>/files/<key>")
+@login_required
+def reply_file_download(distribution_id: int, key: str):
+    """A file sent with a reply: for the unit that sent it and for the bureau."""
+    stored, name = reply_file(current_user, distribution_id, key) or abort(404)
+    return send_download(read_bytes(stored.sha256), name, FileKind(stored.content_type, extension_of(name)))
 
 
 # The bureau's view of one notice
 
 
-@bp.get("/notices/<int:notice_id>/receipts")
-@bureau_required
-def overview(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+def _overview_page(notice: Notice, *, status: int = 200, **context):
+    """The receipt view (or, for htmx, its table), with the reminder and 补发 forms as `context` leaves them."""
     pending_only = request.args.get("pending") == "1"
+    supplement_form = context.pop("supplement_form", None) or SupplementForm(formdata=None)
+    picker = context.pop("picker", None)
+    if picker is None and not wants_partial() and notice.is_issued:
+        picker = supplement_picker(notice, [], "")
     return render(
         "receipts/overview.html",
         "receipts/_overview_table.html",
@@ -114,9 +156,19 @@ def overview(notice_id: int):
         overview=receipt_overview(notice, pending_only=pending_only),
         pending_only=pending_only,
         reminders=reminders_of(notice),
-        reminder_form=ReminderForm(formdata=None),
+        reminder_form=context.pop("reminder_form", None) or ReminderForm(formdata=None),
         refresh_seconds=current_app.config["RECEIPTS_REFRESH_SECONDS"],
-    )
+        supplement_form=supplement_form,
+        picker=picker,
+        **context,
+    ), status
+
+
+@bp.get("/notices/<int:notice_id>/receipts")
+@bureau_required
+def overview(notice_id: int):
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    return _overview_page(notice)
 
 
 @bp.get("/notices/<int:notice_id>/receipts.xlsx")
@@ -126,31 +178,85 @@ def overview_export(notice_id: int):
     return send_download(overview_xlsx(notice), f"{notice.number or notice.id} 签收情况", XLSX)
 
 
+# 补发
+
+
+@bp.get("/notices/<int:notice_id>/receipts/supplement/choices")
+@roles_required(Role.secretary, Role.admin)
+def supplement_choices(notice_id: int):
+    """The units the 补发 form offers, filtered by name as the secretary types (htmx), or the receipt view with
+    the form so filtered (a plain GET)."""
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    form = SupplementForm(request.args)
+    picker = supplement_picker(notice, form.unit_ids.data or [], form.q.data or "")
+    if wants_partial():
+        return render("receipts/overview.html", "receipts/_supplement_choices.html", notice=notice, picker=picker)
+    return _overview_page(notice, picker=picker, supplement_form=form)
+
+
+@bp.post("/notices/<int:notice_id>/receipts/supplement")
+@roles_required(Role.secretary, Role.admin)
+def send_supplement(notice_id: int):
+    """补发 to the ticked units (and whole groups). Refused, or only filtered (the Find button, without
+    JavaScript), the receipt view comes back with the same units ticked."""
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    form = SupplementForm()
+    picked = form.unit_ids.data or []
+    error = None
+    if request.form.get("action") != "find":
+        if form.validate():
+            try:
+                made = supplement(current_user, notice, picked + units_of_groups(notice, form.whole_groups.data or []))
+            except ReceiptError as exc:
+                db.session.rollback()
+                error = str(exc)
+            else:
+                flash(ngettext("Sent to %(num)d more unit.", "Sent to %(num)d more units.", len(made)), "success")
+                return see_other("receipts.overview", notice_id=notice.id, _anchor="supplement")
+        else:
+            error = error_text(form)
+    picker = supplement_picker(notice, picked, form.q.data or "")
+    return _overview_page(
+        notice, status=422 if error else 200, picker=picker, supplement_form=form, supplement_error=error
+    )
+
+
+# Reminders (催办)
+
+
 @bp.post("/notices/<int:notice_id>/reminders")
 @roles_required(Role.secretary, Role.staff)
 def send_reminders(notice_id: int):
+    """催办. Units reminded within the last 24 hours are not reminded again at once: the receipt view comes back
+    saying who was reminded when, with a button that sends it all the same (confirm=1)."""
     notice = db.session.get(Notice, notice_id) or abort(404)
     form = ReminderForm()
-    chosen = form.unit_ids.data if request.form.get("scope") == "chosen" else None
+    scope = "chosen" if request.form.get("scope") == "chosen" else "all"
+    chosen = form.unit_ids.data if scope == "chosen" else None
     if form.validate():
         mail = MailSettings.from_config(current_app.config)
+        confirmed = request.form.get("confirm") == "1"
         try:
-            sent = remind(current_user, notice, chosen, form.message.data or "", mail=mail)
+            sent = remind(current_user, notice, chosen, form.message.data or "", mail=mail, confirmed=confirmed)
+        except RemindedRecently as exc:
+            db.session.rollback()
+            return _overview_page(notice, reminder_form=form, reminder_scope=scope, reminded_recently=exc)
         except ReceiptError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            emailed = sum(1 for r in sent if r.emailed_to and not r.email_error)
-            flash(_("Reminded %(n)d units (%(emailed)d by email).", n=len(sent), emailed=emailed), "success")
-            failed = [r for r in sent if r.email_error]
-            if failed:
-                flash(
-                    _(
-                        "%(n)d emails could not be sent; the reminders are in their inboxes all the same.",
-                        n=len(failed),
-                    ),
-                    "error",
-                )
+            _flash_reminded(sent)
     else:
         flash(error_text(form), "error")
     return see_other("receipts.overview", notice_id=notice.id, _anchor="reminders")
+
+
+def _flash_reminded(sent) -> None:
+    emailed = sum(1 for r in sent if r.emailed_to and not r.email_error)
+    flash(_("Reminded %(n)d units (%(emailed)d by email).", n=len(sent), emailed=emailed), "success")
+    failed = [r for r in sent if r.email_error]
+    if failed:
+        flash(
+            _("%(n)d emails could not be sent; the reminders are in their inboxes all the same.", n=len(failed)),
+            "error",
+        )

@@ -7,29 +7,36 @@ its own unit's distributions, whatever id it sends.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
+from itertools import groupby
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import name_of
+from app.core.access import Role, permission
 from app.core.audit import record
 from app.core.dates import cn_date
+from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, StoredFile, store_upload
 from app.core.mail import MailSettings
 from app.core.reminders import email_reminders
 from app.core.time import CHINA, utcnow
 from app.core.xlsx import Column, xlsx_table
 from app.database import write_transaction
 from app.extensions import db
-from app.notices.models import Notice, NoticeStatus
+from app.notices.models import Notice, NoticeEvent, NoticeStatus
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit, UnitKind
 
 
 class ReceiptError(ValueError):
     """A receipt or reminder the rules refuse; the message is shown to the user."""
+
+
+# What a reply's file may be: what units send the bureau (documents, sheets, scans, photos, a zip of them).
+REPLY_FILE_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
 
 
 # Distribution
@@ -71,7 +78,7 @@ def own_distribution(user, distribution_id: int) -> Distribution | None:
             Notice.status == NoticeStatus.issued.value,
         )
         .options(
-            contains_eager(Distribution.notice).load_only(Notice.reply_requested),
+            contains_eager(Distribution.notice).load_only(Notice.reply_fields, Notice.ack_due_at),
             name_of(Distribution.acknowledged_by),
         )
     )
@@ -110,43 +117,106 @@ def record_opening(user, distribution: Distribution) -> None:
 
 
 @dataclass
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass
 class Reply:
-    participants: str = ""
-    phone: str = ""
-    text: str = ""
+    """A unit's reply (回执), by the keys of the notice's reply_fields: what was typed, and the files chosen."""
+
+    values: dict[str, object] = field(default_factory=dict)
+    files: dict[str, Upload] = field(default_factory=dict)
 
 
-def acknowledge(user, distribution: Distribution, reply: Reply | None = None) -> tuple[Distribution, bool]:
-    """签收, once. Returns the distribution and whether this call made the receipt.
+class _AlreadyAcknowledged(Exception):
+    """A colleague's receipt came first: what this one stored (its files) is rolled back."""
+
+
+def acknowledge(
+    user, distribution: Distribution, reply: Reply | None = None, *, max_bytes: int = 0
+) -> tuple[Distribution, bool]:
+    """签收, once, with the reply the notice asks for. Returns the distribution and whether this call made the receipt.
 
     The UPDATE only matches a distribution not yet acknowledged, so two clerks (or two
-    presses) at the same moment make one receipt; the second sees the first.
+    presses) at the same moment make one receipt; the second sees the first, and the files it sent are not kept.
     """
     if distribution.unit_id != user.unit_id:
         raise ReceiptError(_("This notice was not sent to your unit."))
-    if distribution.notice.reply_requested and reply is not None:
-        missing = not (reply.participants.strip() or reply.text.strip())
-        if missing and distribution.acknowledged_at is None:
-            raise ReceiptError(_("This notice asks for a reply: give the participants or a note with the receipt."))
     if distribution.acknowledged_at is not None:
         return distribution, False  # a second press, or a colleague's: nothing to write
+    fields = distribution.notice.reply_fields or []
+    reply = reply or Reply()
+    _check_required(fields, reply)
     values = {"acknowledged_at": utcnow(), "acknowledged_by_id": user.id}
     if distribution.first_opened_at is None:
         values |= {"first_opened_at": values["acknowledged_at"], "first_opened_by_id": user.id}
-    if reply is not None:
-        values |= {"reply_participants": reply.participants, "reply_phone": reply.phone, "reply_text": reply.text}
-    with write_transaction():
-        result = db.session.execute(
-            update(Distribution)
-            .where(Distribution.id == distribution.id, Distribution.acknowledged_at.is_(None))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        made = result.rowcount == 1
-        if made:
+    try:
+        with write_transaction():
+            if fields:
+                values["reply_values"] = _reply_values(fields, reply, max_bytes)
+            result = db.session.execute(
+                update(Distribution)
+                .where(Distribution.id == distribution.id, Distribution.acknowledged_at.is_(None))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:
+                raise _AlreadyAcknowledged
             record(user, "receipt.acknowledge", distribution, notice=distribution.notice_id)
-    _show_written(distribution, values, made)
-    return distribution, made
+    except _AlreadyAcknowledged:
+        _show_written(distribution, values, False)
+        return distribution, False
+    _show_written(distribution, values, True)
+    return distribution, True
+
+
+def _check_required(fields: list[dict], reply: Reply) -> None:
+    """Every field the notice requires has a value (the form says so first; this is the rule)."""
+    missing = [
+        f["label"]
+        for f in fields
+        if f.get("required") and reply.values.get(f["key"]) in (None, "") and f["key"] not in reply.files
+    ]
+    if missing:
+        raise ReceiptError(_("This notice asks for a reply: fill in %(fields)s.", fields="、".join(missing)))
+
+
+def _reply_values(fields: list[dict], reply: Reply, max_bytes: int) -> dict:
+    """The reply as the distribution keeps it: the values of the notice's fields, its files stored (the caller's
+    transaction keeps them or not)."""
+    kept = {}
+    for spec in fields:
+        key = spec["key"]
+        if spec["type"] == "file":
+            upload = reply.files.get(key)
+            if upload is not None:
+                kept[key] = _stored_reply_file(spec, upload, max_bytes)
+        elif reply.values.get(key) not in (None, ""):
+            kept[key] = reply.values[key]
+    return kept
+
+
+def _stored_reply_file(spec: dict, upload: Upload, max_bytes: int) -> dict:
+    try:
+        stored = store_upload(upload.data, allowed=REPLY_FILE_KINDS, max_bytes=max_bytes)
+    except FileRejected as exc:
+        raise ReceiptError(_("%(name)s: %(reason)s", name=spec["label"], reason=str(exc))) from exc
+    return {"sha256": stored.sha256, "filename": upload.filename[:255]}
+
+
+def reply_file(user, distribution_id: int, key: str) -> tuple[StoredFile, str] | None:
+    """A file of a reply and the name it was sent with: for the unit that sent it and for the bureau; None for
+    anyone else, and for a key that is no file (the caller answers 404)."""
+    distribution = db.session.get(Distribution, distribution_id)
+    if distribution is None or not (user.is_bureau_user or distribution.unit_id == user.unit_id):
+        return None
+    value = (distribution.reply_values or {}).get(key)
+    if not isinstance(value, dict) or not value.get("sha256"):
+        return None
+    stored = db.session.get(StoredFile, value["sha256"])
+    return (stored, value.get("filename") or "file") if stored is not None else None
 
 
 def _show_written(distribution: Distribution, values: dict, written: bool) -> None:
@@ -172,7 +242,7 @@ def inbox_query(user, *, pending_only: bool = False):
         .where(Distribution.unit_id == user.unit_id, Notice.status == NoticeStatus.issued.value)
         .options(
             contains_eager(Distribution.notice)
-            .load_only(Notice.title, Notice.series_id, Notice.year, Notice.serial)
+            .load_only(Notice.title, Notice.series_id, Notice.year, Notice.serial, Notice.signed_on, Notice.ack_due_at)
             .joinedload(Notice.series)
         )
         .order_by(Notice.issued_at.desc(), Notice.id.desc())
@@ -195,23 +265,48 @@ def inbox_counts(user) -> dict[str, int]:
     return {"all": row[0], "pending": row[1], "unread": row[2]}
 
 
+def newest_of_its_distribution():
+    """WHERE: the reminder is the newest of its distribution (one banner per notice, not a stack)."""
+    newest = aliased(Reminder)
+    return Reminder.id == (
+        select(func.max(newest.id)).where(newest.distribution_id == Reminder.distribution_id).scalar_subquery()
+    )
+
+
 def open_reminders(user, limit: int = 10) -> list[Reminder]:
-    """Reminders about notices the unit has still not acknowledged, newest first."""
+    """The newest reminder of each notice the unit has still not acknowledged, newest first."""
     return list(
         db.session.scalars(
             select(Reminder)
             .join(Distribution, Distribution.id == Reminder.distribution_id)
-            .where(Distribution.unit_id == user.unit_id, Distribution.acknowledged_at.is_(None))
+            .where(
+                Distribution.unit_id == user.unit_id,
+                Distribution.acknowledged_at.is_(None),
+                newest_of_its_distribution(),
+            )
             .options(
                 contains_eager(Reminder.distribution)
                 .joinedload(Distribution.notice)
-                .load_only(Notice.series_id, Notice.year, Notice.serial)
+                .load_only(Notice.title, Notice.series_id, Notice.year, Notice.serial)
                 .joinedload(Notice.series),
                 name_of(Reminder.sent_by),
             )
-            .order_by(Reminder.sent_at.desc())
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
             .limit(limit)
         ).unique()
+    )
+
+
+def latest_reminder(distribution: Distribution) -> Reminder | None:
+    """The bureau's last reminder about a notice the unit has not acknowledged yet (the receipt's banner)."""
+    if distribution.acknowledged_at is not None or not distribution.reminders_sent:
+        return None
+    return db.session.scalar(
+        select(Reminder)
+        .where(Reminder.distribution_id == distribution.id)
+        .options(name_of(Reminder.sent_by))
+        .order_by(Reminder.id.desc())
+        .limit(1)
     )
 
 
@@ -305,14 +400,167 @@ def receipt_overview(notice: Notice, *, pending_only: bool = False) -> ReceiptOv
     )
 
 
+# 补发: sending an issued notice to units left out
+
+
+@dataclass
+class CandidateGroup:
+    """Units of one group (as the receipt table groups them) that the notice has not reached."""
+
+    key: str  # what the whole group's checkbox sends: "district-12", "city", "sections"
+    title: str
+    units: list[Unit]  # those matching the filter
+    total: int  # all of the group's units not yet sent
+
+
+@dataclass
+class SupplementPicker:
+    picked: list[Unit]
+    groups: list[CandidateGroup]
+    query: str
+
+    @property
+    def matches(self) -> int:
+        return sum(len(g.units) for g in self.groups)
+
+
+def _group_key(unit: Unit) -> str:
+    if unit.kind == UnitKind.section:
+        return "sections"
+    if unit.kind == UnitKind.district_bureau:
+        return f"district-{unit.id}"
+    if unit.parent is not None and unit.parent.kind == UnitKind.district_bureau:
+        return f"district-{unit.parent_id}"
+    return "city"
+
+
+def _unit_order(unit: Unit) -> tuple:
+    return (_group_title(unit), unit.kind != UnitKind.district_bureau, unit.sort_order, unit.id)
+
+
+def not_yet_sent(notice: Notice) -> list[Unit]:
+    """The active units the notice has not reached, in the receipt table's order (one query)."""
+    sent = select(Distribution.unit_id).where(Distribution.notice_id == notice.id)
+    units = db.session.scalars(
+        select(Unit)
+        .where(Unit.is_active, Unit.kind != UnitKind.bureau, Unit.id.not_in(sent))
+        .options(joinedload(Unit.parent))
+    ).all()
+    return sorted(units, key=_unit_order)
+
+
+def supplement_picker(notice: Notice, picked_ids: list[int], query: str = "") -> SupplementPicker:
+    """What the 补发 form offers: the units ticked so far, and the others not yet sent, by group, those whose name
+    contains `query` when there is one."""
+    candidates = not_yet_sent(notice)
+    chosen = set(picked_ids)
+    picked = [u for u in candidates if u.id in chosen]
+    needle = query.strip().casefold()
+    groups: dict[str, CandidateGroup] = {}
+    for unit in candidates:
+        key = _group_key(unit)
+        group = groups.setdefault(key, CandidateGroup(key=key, title=_group_title(unit)[2], units=[], total=0))
+        group.total += 1
+        names = f"{unit.name} {unit.short_name or ''}".casefold()
+        if unit.id not in chosen and (not needle or needle in names):
+            group.units.append(unit)
+    return SupplementPicker(picked=picked, groups=list(groups.values()), query=query.strip())
+
+
+def units_of_groups(notice: Notice, keys: list[str]) -> list[int]:
+    """The units not yet sent of the groups whose whole-group boxes were ticked."""
+    wanted = set(keys)
+    return [u.id for u in not_yet_sent(notice) if _group_key(u) in wanted] if wanted else []
+
+
+@permission("receipts.supplement")
+def may_supplement(user, notice: Notice) -> bool:
+    """补发 is the issuing office's: the secretary's (and the administrator's, who stands in)."""
+    return notice.is_issued and user.has_role(Role.secretary, Role.admin)
+
+
+def supplement(actor, notice: Notice, unit_ids: list[int]) -> list[Distribution]:
+    """补发: send an issued notice to units it did not reach (left out of its addressees, or set up since); commits.
+
+    All or nothing: a unit that has it already, or that cannot receive notices, refuses the whole sending with its
+    name, so that the secretary's list is what was sent. The notice's history says who sent it to whom, and when.
+    """
+    if not notice.is_issued:
+        raise ReceiptError(_("Only an issued notice can be sent to more units."))
+    wanted = list(dict.fromkeys(unit_ids))
+    if not wanted:
+        raise ReceiptError(_("Choose the units to send the notice to."))
+    units = sorted(
+        db.session.scalars(select(Unit).where(Unit.id.in_(wanted)).options(joinedload(Unit.parent))).unique(),
+        key=_unit_order,
+    )
+    unusable = [u.name for u in units if not u.is_active or u.kind == UnitKind.bureau]
+    if len(units) != len(wanted) or unusable:
+        raise ReceiptError(
+            _("%(units)s cannot receive notices: nothing was sent.", units="、".join(unusable) or _("A unit chosen"))
+        )
+    already = set(
+        db.session.scalars(
+            select(Distribution.unit_id).where(Distribution.notice_id == notice.id, Distribution.unit_id.in_(wanted))
+        )
+    )
+    if already:
+        names = "、".join(u.name for u in units if u.id in already)
+        raise ReceiptError(_("%(units)s already received this notice: nothing was sent.", units=names))
+    now = utcnow()
+    made = [Distribution(notice_id=notice.id, unit_id=u.id, role="to", delivered_at=now) for u in units]
+    db.session.add_all(made)
+    names = "、".join(u.name for u in units)
+    # Added beside the notice, not through notice.events: an issued notice's own row is never written again.
+    db.session.add(NoticeEvent(notice_id=notice.id, actor_id=actor.id, action="supplemented", comment=names))
+    record(actor, "receipt.supplement", notice, units=[u.id for u in units])
+    db.session.commit()
+    return made
+
+
 # Reminders (催办)
 
+# A unit reminded less than this long ago is reminded again only when the sender confirms it.
+REMIND_AGAIN_AFTER = timedelta(hours=24)
 
-def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, mail: MailSettings) -> list[Reminder]:
+
+@dataclass(frozen=True)
+class ReminderBatch:
+    """Units reminded together: when, by whom, which."""
+
+    sent_at: datetime
+    sent_by: str
+    units: list[str]
+
+
+class RemindedRecently(ReceiptError):
+    """Some of the units were reminded within REMIND_AGAIN_AFTER: nothing was sent, the sender decides.
+
+    `batches`: those reminders, newest first; `others`: the ids of the chosen units that were not reminded lately.
+    """
+
+    def __init__(self, batches: list[ReminderBatch], others: list[int]):
+        n = sum(len(b.units) for b in batches)
+        super().__init__(_("%(n)d of these units were reminded less than 24 hours ago. Send the reminder again?", n=n))
+        self.batches = batches
+        self.others = others
+
+
+def remind(
+    actor,
+    notice: Notice,
+    unit_ids: list[int] | None,
+    message: str,
+    *,
+    mail: MailSettings,
+    confirmed: bool = False,
+) -> list[Reminder]:
     """Remind the units that have not acknowledged (all of them, or the chosen ones).
 
     Each gets a message in its inbox, and an email when the unit has an address.
-    Units that have acknowledged in the meantime are left alone.
+    Units that have acknowledged in the meantime are left alone. A unit reminded within the last 24 hours is not
+    reminded again unless `confirmed`: a second press, or a colleague's reminder of an hour ago, would otherwise
+    send every school the same message twice (RemindedRecently says who was reminded when).
     """
 
     if not notice.is_issued:
@@ -329,12 +577,14 @@ def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, m
     distributions = list(db.session.scalars(query).unique())
     if not distributions:
         raise ReceiptError(_("Every unit chosen has already acknowledged: nobody to remind."))
+    now = utcnow()
+    if not confirmed:
+        _refuse_if_reminded_lately(distributions, since=now - REMIND_AGAIN_AFTER)
     text = message.strip(" \t\r\n") or _(
         "Please acknowledge receipt of %(number)s 《%(title)s》 as soon as possible.",
         number=notice.number,
         title=notice.title,
     )
-    now = utcnow()
     reminders = []
     for distribution in distributions:
         reminder = Reminder(
@@ -359,6 +609,28 @@ def remind(actor, notice: Notice, unit_ids: list[int] | None, message: str, *, m
     return reminders
 
 
+def _refuse_if_reminded_lately(distributions: list[Distribution], *, since: datetime) -> None:
+    """RemindedRecently when any of the distributions had a reminder after `since` (one query)."""
+    by_id = {d.id: d for d in distributions}
+    recent = db.session.scalars(
+        select(Reminder)
+        .where(Reminder.distribution_id.in_(list(by_id)), Reminder.sent_at >= since)
+        .options(name_of(Reminder.sent_by))
+        .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+    ).all()
+    if not recent:
+        return
+    newest: dict[int, Reminder] = {}
+    for reminder in recent:
+        newest.setdefault(reminder.distribution_id, reminder)
+    batches = [
+        ReminderBatch(sent_at=sent_at, sent_by=sender, units=[by_id[r.distribution_id].unit.name for r in group])
+        for (sent_at, sender), group in groupby(newest.values(), key=lambda r: (r.sent_at, r.sent_by.display_name))
+    ]
+    others = [d.unit_id for d in distributions if d.id not in newest]
+    raise RemindedRecently(batches, others)
+
+
 def reminders_of(notice: Notice) -> list[Reminder]:
     return Reminder.newest_first(
         Distribution,
@@ -370,9 +642,34 @@ def reminders_of(notice: Notice) -> list[Reminder]:
 # Export
 
 
+def _export_value(spec: dict, value):
+    """A reply's value as a cell: a file by its name, a date as a date, a number as a number."""
+    if value is None or value == "":
+        return ""
+    if spec["type"] == "file":
+        return value.get("filename", "") if isinstance(value, dict) else ""
+    if spec["type"] == "date":
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            return str(value)
+    if spec["type"] == "number" and isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def _reply_column(spec: dict) -> Column:
+    if spec["type"] == "date":
+        return Column(spec["label"], 12, number_format="yyyy-mm-dd")
+    if spec["type"] in ("number", "phone"):
+        return Column(spec["label"], 14)
+    return Column(spec["label"], 24, wrap=spec["type"] == "text")
+
+
 def overview_xlsx(notice: Notice) -> bytes:
-    """The receipt table as a spreadsheet: one row per unit, grouped as on the page."""
+    """The receipt table as a spreadsheet: one row per unit, grouped as on the page, a column per reply field."""
     overview = receipt_overview(notice)
+    fields = notice.reply_fields or []
 
     def when(value):
         return f"{cn_date(value)} {value.astimezone(CHINA):%H:%M}" if value else ""
@@ -382,14 +679,13 @@ def overview_xlsx(notice: Notice) -> bytes:
             group.title,
             row.unit.name,
             row.unit.kind_title,
+            when(row.distribution.delivered_at),
             when(row.distribution.first_opened_at),
             row.distribution.first_opened_by.display_name if row.distribution.first_opened_by else "",
             when(row.distribution.acknowledged_at),
             row.distribution.acknowledged_by.display_name if row.distribution.acknowledged_by else "",
             row.distribution.reminders_sent,
-            row.distribution.reply_participants,
-            row.distribution.reply_phone,
-            row.distribution.reply_text,
+            *(_export_value(spec, (row.distribution.reply_values or {}).get(spec["key"])) for spec in fields),
         ]
         for group in overview.groups
         for row in group.rows
@@ -398,13 +694,12 @@ def overview_xlsx(notice: Notice) -> bytes:
         Column(_("Group"), 18),
         Column(_("Unit"), 26),
         Column(_("Kind"), 12),
+        Column(_("Sent"), 18),
         Column(_("Opened"), 18),
         Column(_("Opened by"), 12),
         Column(_("Acknowledged"), 18),
         Column(_("Acknowledged by"), 12),
         Column(_("Reminders"), 8),
-        Column(_("Reply: participants"), 24),
-        Column(_("Reply: phone"), 14),
-        Column(_("Reply"), 30),
+        *(_reply_column(spec) for spec in fields),
     ]
     return xlsx_table(sheet=_("Receipts"), title=f"{notice.number} {notice.title}", columns=columns, rows=rows)

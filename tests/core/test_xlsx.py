@@ -40,6 +40,11 @@ def test_a_clerks_reply_that_looks_like_a_formula_is_text_in_the_receipts_export
     with app.app_context():
         notice = seed_notice()
         notice.reply_requested = True
+        notice.reply_fields = [
+            {"key": "f1", "label": "参加人员", "type": "text", "required": True},
+            {"key": "f2", "label": "联系电话", "type": "phone", "required": False},
+            {"key": "f3", "label": "备注", "type": "text", "required": False},
+        ]
         unit = db.session.scalar(select(Unit).where(Unit.code == "no1_middle"))
         distribution = db.session.scalar(
             select(Distribution).where(Distribution.notice_id == notice.id, Distribution.unit_id == unit.id)
@@ -48,7 +53,7 @@ def test_a_clerks_reply_that_looks_like_a_formula_is_text_in_the_receipts_export
         notice_id, distribution_id = notice.id, distribution.id
         db.session.commit()
     login("clerk_no1_middle")
-    reply = {"reply_participants": DDE, "reply_phone": "+86 0473-1234567", "reply_text": HYPERLINK}
+    reply = {"reply_f1": DDE, "reply_f2": "+86 0473-1234567", "reply_f3": HYPERLINK}
     assert client.post(f"/inbox/{distribution_id}/receipt", data=reply).status_code == 303
     login("staff")
     response = client.get(f"/notices/{notice_id}/receipts.xlsx")
