@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, Form, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
 
 from app.auth.passwords import MIN_LENGTH, password_problem
@@ -55,6 +55,16 @@ class UserForm(FlaskForm):
         _l("New password"),
         description=_l("Leave empty to keep the current password."),
         validators=[Optional(), Length(max=200), StrongPassword("username")],
+    )
+
+
+class AccountFilterForm(Form):
+    """The account list's search box: a plain GET form (no CSRF needed for reading)."""
+
+    q = StringField(
+        _l("Find an account"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=100), DocumentSafe()],
     )
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, redirect,
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from app.auth.forms import LoginForm, PasswordForm, ProfileForm, UserForm
+from app.auth.forms import AccountFilterForm, LoginForm, PasswordForm, ProfileForm, UserForm
 from app.auth.models import User
 from app.auth.services import (
     AccountData,
@@ -16,22 +16,25 @@ from app.auth.services import (
     authenticate,
     change_password,
     end_sessions,
-    list_users,
     save_user,
     set_locale,
     signed_in_user,
+    users_query,
 )
 from app.auth.sessions import log_in
-from app.core.access import Role, login_required, public, roles_required
+from app.core.access import Role, login_required, public, role_titles, roles_required
 from app.core.forms import options
-from app.core.web import render, see_other, wants_partial
+from app.core.web import paginate, render, see_other, wants_partial
 from app.extensions import db, login_manager
 from app.i18n import LOCALES
 from app.units.services import list_units
 
 bp = Blueprint("auth", __name__)
+bp.add_app_template_global(role_titles)
 
 admin_only = roles_required(Role.admin)
+# A thousand accounts are ten pages; the search box finds one in any of them.
+USERS_PER_PAGE = 100
 
 
 @login_manager.user_loader
@@ -165,10 +168,19 @@ def _account_data(form: UserForm) -> AccountData:
     )
 
 
+def _user_list_context() -> dict:
+    """The list's search box and page of accounts, from ?q= and ?page=."""
+    form = AccountFilterForm(request.args)
+    q = form.q.data if form.validate() else ""
+    page = paginate(users_query(q or ""), per_page=USERS_PER_PAGE)
+    return {"form": form, "page": page, "args": {"q": q} if q else {}}
+
+
 @bp.get("/admin/users")
 @admin_only
 def user_list():
-    return render("auth/user_list.html", users=list_users())
+    """Every account, or (?q=) those matching the search; htmx swaps the table as the admin types."""
+    return render("auth/user_list.html", "auth/_user_table.html", **_user_list_context())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -214,4 +226,4 @@ def user_edit(user_id: int):
 @admin_only
 def user_row(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
-    return render("auth/user_list.html", "auth/_user_row.html", user=user, users=list_users())
+    return render("auth/user_list.html", "auth/_user_row.html", user=user, **_user_list_context())

@@ -43,6 +43,14 @@ ROLE_TITLES = {
     Role.translator: _l("Translator"),
 }
 
+
+def role_titles(roles) -> list[str]:
+    """The roles' titles in the interface language, in the order the account form lists them: a badge shows 签发人,
+    never the code `signer` stored in the database."""
+    held = {Role(r) for r in roles}
+    return [str(title) for role, title in ROLE_TITLES.items() if role in held]
+
+
 # Roles of people who work for the bureau itself; everyone else sees only their unit.
 BUREAU_ROLES = frozenset({Role.admin, Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.translator})
 

@@ -37,9 +37,7 @@ class DocumentForm(Form):
 class ReplyFieldForm(Form):
     """One thing a unit's reply (回执) gives: its label, its kind, whether it must be given."""
 
-    label = StringField(
-        _l("Label"), filters=[strip_spaces], validators=[Optional(), Length(max=100), DocumentSafe()]
-    )
+    label = StringField(_l("Label"), filters=[strip_spaces], validators=[Optional(), Length(max=100), DocumentSafe()])
     type = SelectField(_l("Kind of answer"), choices=options(REPLY_FIELD_TITLES.items()), default="text")
     required = BooleanField(_l("Required"))
 

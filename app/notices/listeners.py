@@ -48,9 +48,14 @@ def _not_own_work(user, *, signing: bool):
 
 
 def _waiting(*where, order=None):
-    return select(Notice).where(*where).options(
-        load_only(Notice.title, Notice.status, Notice.is_returned, Notice.updated_at, Notice.series_id),
-    ).order_by(*(order or (Notice.updated_at.desc(), Notice.id.desc())))
+    return (
+        select(Notice)
+        .where(*where)
+        .options(
+            load_only(Notice.title, Notice.status, Notice.is_returned, Notice.updated_at, Notice.series_id),
+        )
+        .order_by(*(order or (Notice.updated_at.desc(), Notice.id.desc())))
+    )
 
 
 def _group(key, title, query, limit, *, order, detail=None, badge=""):

@@ -7,7 +7,7 @@ from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_b
 from app.core.forms import error_text, options
 from app.core.limits import Busy
 from app.core.time import today_in_china
-from app.core.web import paginate, render, see_other, send_download
+from app.core.web import paginate, render, see_other, send_download, wants_partial
 from app.documents.pdf import PdfConversionFailed, PdfTextMissing, PdfUnavailable, pdf_available
 from app.documents.text import paragraphs
 from app.extensions import db, htmx
@@ -207,22 +207,28 @@ def correct(notice_id: int):
 @bp.post("/notices/<int:notice_id>/attachments")
 @drafters
 def attach(notice_id: int):
+    """Attach a file to the draft. A refusal answers 422 with the form again, the name typed kept and the reason at
+    the field; htmx swaps only the attachments panel, so nothing typed in the editor above it is lost either."""
     notice = _editable(notice_id)
     form = AttachmentForm()
     upload = form.file.data
-    if form.validate() and upload and upload.filename:
+    valid = form.validate()
+    if not (upload and upload.filename):
+        form.file.errors.append(_("Choose a file."))
+    elif valid:
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         try:
             add_attachment(current_user, notice, form.title.data, upload.read(limit + 1), upload.filename, limit)
         except NoticeError as exc:
             db.session.rollback()
-            flash(_("The file was not attached: %(reason)s", reason=str(exc)), "error")
+            form.file.errors.append(_("The file was not attached: %(reason)s", reason=str(exc)))
         else:
+            if wants_partial():
+                fresh = AttachmentForm(formdata=None)
+                return render("notices/attach.html", "notices/_attachments.html", notice=notice, attachment_form=fresh)
             flash(_("Attached: %(title)s", title=form.title.data), "success")
-    else:
-        problems = [str(e) for errors in form.errors.values() for e in errors] or [_("Choose a file.")]
-        flash(_("The file was not attached: %(reason)s", reason=" ".join(problems)), "error")
-    return see_other("notices.edit", notice_id=notice.id)
+            return see_other("notices.edit", notice_id=notice.id)
+    return render("notices/attach.html", "notices/_attachments.html", notice=notice, attachment_form=form), 422
 
 
 @bp.post("/notices/<int:notice_id>/attachments/<int:attachment_id>/delete")
@@ -337,9 +343,7 @@ def countersign(notice_id: int):
         flash(error_text(form), "error")
         return see_other("notices.show", notice_id=notice.id)
     try:
-        answer_countersign(
-            current_user, notice, agreed=form.answer.data == "agree", comment=form.comment.data or ""
-        )
+        answer_countersign(current_user, notice, agreed=form.answer.data == "agree", comment=form.comment.data or "")
     except NoticeError as exc:
         db.session.rollback()
         flash(str(exc), "error")

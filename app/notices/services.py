@@ -710,9 +710,7 @@ def request_countersign(actor, notice: Notice, picks: list[CountersignPick]) -> 
             raise NoticeError(_("%(section)s has been asked already.", section=section.display_name))
         person = db.session.get(User, pick.user_id)
         if person is None or not person.is_active or person.unit_id != section.id:
-            raise NoticeError(
-                _("Choose someone of %(section)s to countersign for it.", section=section.display_name)
-            )
+            raise NoticeError(_("Choose someone of %(section)s to countersign for it.", section=section.display_name))
         made.append(Countersign(unit_id=section.id, assignee_id=person.id, requested_by_id=actor.id))
         asked.add(section.id)
     notice.countersigns.extend(made)

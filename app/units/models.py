@@ -131,3 +131,14 @@ class UnitGroup(db.Model):
 
     def resolve_units(self) -> list[Unit]:
         return list(db.session.scalars(self.units_query()))
+
+    def reaches(self, unit: Unit, member_ids: frozenset[int] = frozenset()) -> bool:
+        """Whether the group reaches this unit now: the rule of units_query, for units already loaded (member_ids:
+        the units an explicit group lists), so that expanding many groups costs no query per group."""
+        if not unit.is_active:
+            return False
+        if self.is_rule_based:
+            return unit.kind in self.rule_kinds and (
+                self.rule_parent_id is None or unit.parent_id == self.rule_parent_id
+            )
+        return unit.id in member_ids

@@ -2,10 +2,11 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.access import Role, login_required, roles_required
+from app.core.access import Role, bureau_required, login_required, roles_required
 from app.core.forms import options
-from app.core.web import render, see_other, wants_partial
+from app.core.web import DATABASE_INT_MAX, render, see_other, wants_partial
 from app.extensions import db
+from app.units.addressees import Addressees, names_in, reach_of
 from app.units.forms import UnitForm, UnitGroupForm
 from app.units.models import Unit, UnitGroup, UnitKind
 from app.units.services import UnitError, list_groups, list_units, save_group, save_unit, visible_unit
@@ -48,6 +49,28 @@ def my_unit():
 def show(unit_id: int):
     unit = visible_unit(current_user, unit_id) or abort(404)
     return render("units/show.html", unit=unit)
+
+
+# What a notice's addressees reach, for the editor (主送 and 抄送 each have a panel).
+
+# The editor's fields: addressee_groups, addressee_units, addressee_others; cc_groups, cc_units, cc_others.
+REACH_PREFIXES = ("addressee", "cc")
+
+
+def _ids(name: str) -> list[int]:
+    """The ids the query string gives under name; anything else (a word, a number no row can have) is no pick."""
+    values = request.args.getlist(name)
+    return [int(v) for v in values if v.isascii() and v.isdigit() and len(v) <= 10 and int(v) <= DATABASE_INT_MAX]
+
+
+@bp.get("/units/reach")
+@bureau_required
+def reach():
+    """The units the picks reach, and those under them that a person may expect but that are not reached; htmx
+    asks for it as the secretary ticks groups and units, so the count is seen before the notice is issued."""
+    to = request.args.get("to") if request.args.get("to") in REACH_PREFIXES else REACH_PREFIXES[0]
+    picks = Addressees.of(_ids(f"{to}_groups"), _ids(f"{to}_units"), names_in(request.args.get(f"{to}_others")))
+    return render("units/reach.html", "units/_reach.html", to=to, reach=reach_of(picks))
 
 
 # Administration of units, with inline editing of a row.

@@ -143,8 +143,8 @@ def test_a_notice_attachment_with_macros_is_refused(data, filename, login, clien
     login("secretary")
     notice_id = _draft(client, app)
     before = _files_on_disk(app)
-    assert _attach(client, notice_id, data, filename, title="方案").status_code == 303
-    assert "不接受含宏的文件" in client.get(f"/notices/{notice_id}/edit").get_data(as_text=True)
+    response = _attach(client, notice_id, data, filename, title="方案")
+    assert response.status_code == 422 and "不接受含宏的文件" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(NoticeAttachment).where(NoticeAttachment.notice_id == notice_id)) is None
         assert db.session.get(StoredFile, hashlib.sha256(data).hexdigest()) is None
