@@ -16,6 +16,7 @@ from app.core.settings import DEFAULT_ORGAN_NAME_MN
 from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.demo.pairings import assign_lead_units, tasks_from_pairings
+from app.demo.progress import load_progress
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
 from app.notices.loading import load_notices
@@ -327,6 +328,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
     loader.load_measures(notice)
     tasks_from_pairings(notice)  # one task per pair under measure 8
     assign_lead_units(notice)  # the sub-items name a lead unit; give it an assignment to report on
+    load_progress(notice, users["staff"])  # the units' reports and the bureau's reviews since 2023, once
     if notice.docx_sha256 is None:
         # Issued notices keep the document they were issued with; the roster is part of it.
         db.session.flush()
@@ -342,7 +344,9 @@ SPECIMENS = Path(__file__).with_name("specimens.json")
 def load_specimens(secretary: User) -> None:
     """The notices a bureau writes every week, issued and distributed (app/demo/specimens.json, in the format of
     `notices load`): 抄送 and 附注, a long title and forty addressees, a body of headings, a Mongolian version with
-    Latin and digits. Those already there are left alone."""
+    Latin and digits, and the 结对共建 notice to the paired schools, which reaches the district-run middle schools
+    too (三中 of 海勃湾区, whose clerk the README names) as the seed's three groups do not. Those already there are
+    left alone."""
     entries = json.loads(SPECIMENS.read_text(encoding="utf-8"))
     numbers = {n.number for n in db.session.scalars(select(Notice).where(Notice.status == NoticeStatus.issued.value))}
     missing = [entry for entry in entries if entry["number"] not in numbers]

@@ -10,6 +10,7 @@ from app.core.forms import options
 from app.core.time import today_in_china
 from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
+from app.i18n import format_date
 from app.rosters.forms import AdjustmentForm, LeaveForm, MemberForm, ReplaceForm
 from app.rosters.models import LeadingGroup
 from app.rosters.services import (
@@ -111,7 +112,7 @@ def add(group_id: int):
             db.session.rollback()
             form.form_errors.append(str(exc))
         else:
-            flash(_("Added to the roster from %(day)s.", day=form.on.data.isoformat()), "success")
+            flash(_("Added to the roster from %(day)s.", day=format_date(form.on.data)), "success")
             return see_other("rosters.show", group_id=group.id)
     return _page(group, today_in_china(), member_form=form)
 
@@ -131,7 +132,7 @@ def replace(group_id: int, member_id: int):
             form.form_errors.append(str(exc))
         else:
             flash(
-                _("%(name)s takes the place from %(day)s.", name=form.person_name.data, day=form.on.data.isoformat()),
+                _("%(name)s takes the place from %(day)s.", name=form.person_name.data, day=format_date(form.on.data)),
                 "success",
             )
             return see_other("rosters.show", group_id=group.id)
@@ -150,7 +151,7 @@ def leave(group_id: int, member_id: int):
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            flash(_("Left the group from %(day)s.", day=form.on.data.isoformat()), "success")
+            flash(_("Left the group from %(day)s.", day=format_date(form.on.data)), "success")
     else:
         flash(_("Give the date the member leaves."), "error")
     return see_other("rosters.show", group_id=group.id)

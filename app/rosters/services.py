@@ -20,6 +20,7 @@ from app.core.xlsx import Column, xlsx_table
 from app.documents.gongwen import RosterLine
 from app.documents.roster_table import render_roster_table
 from app.extensions import db
+from app.i18n import format_date
 from app.notices.services import NoticeData, create_draft
 from app.rosters.models import MEMBER_ROLES, LeadingGroup, Membership
 from app.units.addressees import Addressees
@@ -119,12 +120,12 @@ def _leave(member: Membership, on: date) -> None:
             _(
                 "%(name)s already left the group on %(day)s.",
                 name=member.person_name or member.role,
-                day=member.valid_to.isoformat(),
+                day=format_date(member.valid_to),
             )
         )
     if on <= member.valid_from:
         raise RosterError(
-            _("A member can only leave after the day they joined (%(day)s).", day=member.valid_from.isoformat())
+            _("A member can only leave after the day they joined (%(day)s).", day=format_date(member.valid_from))
         )
     member.valid_to = on
 
@@ -139,7 +140,8 @@ def end_member(actor, group: LeadingGroup, member_id: int, on: date) -> Membersh
 
 
 def replace_member(actor, group: LeadingGroup, member_id: int, person: Person, on: date) -> Membership:
-    """Someone takes over a place: the old member leaves and the new one joins, same role, same place."""
+    """Someone takes over a place: the old member leaves and the new one joins, same role, same place, and the
+    same unit unless another is given (a new 局长 of 海勃湾区教育局 is still of 海勃湾区教育局)."""
     person.check()
     member = _member(group, member_id)
     _leave(member, on)
@@ -149,7 +151,7 @@ def replace_member(actor, group: LeadingGroup, member_id: int, person: Person, o
         person_name=person.name or None,
         title=person.title,
         description=person.description or None,
-        unit_id=person.unit_id,
+        unit_id=person.unit_id if person.unit_id is not None else member.unit_id,
         valid_from=on,
         sort_order=member.sort_order,
     )
@@ -221,7 +223,7 @@ def adjustment_text(group: LeadingGroup, since: date) -> tuple[str, list[Change]
         history(group, since), key=lambda c: (c.on, c.kind != "leave", c.member.role_rank, c.member.sort_order)
     )
     if not changes:
-        raise RosterError(_("Nothing has changed in this group since %(day)s.", day=since.isoformat()))
+        raise RosterError(_("Nothing has changed in this group since %(day)s.", day=format_date(since)))
     leaves = [c.member for c in changes if c.kind == "leave"]
     joins = [c.member for c in changes if c.kind == "join"]
     lines = [f"因工作需要和人员变动，经研究，决定对{group.name}成员进行调整。现将有关事项通知如下："]
@@ -287,7 +289,7 @@ def roster_xlsx(group: LeadingGroup, on: date) -> bytes:
             member.person_name or member.description or "",
             member.title or "",
             member.unit.name if member.unit else "",
-            member.valid_from.isoformat(),
+            member.valid_from,
         ]
         for member in roster_on(group, on)
     )
@@ -296,7 +298,7 @@ def roster_xlsx(group: LeadingGroup, on: date) -> bytes:
         Column(_("Name"), 14),
         Column(_("Post (职务)"), 36, wrap=True),
         Column(_("Unit"), 22),
-        Column(_("From (date)"), 12),
+        Column(_("From (date)"), 14, number_format='yyyy"年"m"月"d"日"'),
     ]
     title = _("%(group)s: members on %(date)s", group=group.name, date=cn_date(on))
     return xlsx_table(sheet=_("Members"), title=title, columns=columns, rows=rows)

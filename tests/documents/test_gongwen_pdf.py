@@ -58,6 +58,7 @@ NUMBERS = {
     "乌教发〔2023〕76号": "2023-76",
     "乌教发〔2023〕80号": "2023-80",
     "乌教发〔2023〕81号": "2023-81",
+    "乌教发〔2023〕82号": "2023-82",
     "乌教发〔2024〕3号": "2024-3",
 }
 # §7.3.3: too many addressees for the first page to show text, so they print in the 版记 as "主送：…".
@@ -65,12 +66,13 @@ ADDRESSEES_IN_THE_IMPRINT = {"乌教发〔2023〕80号"}
 # The full pages (from 1) by the rule of the module's docstring, as a reader of the PDFs counts them: 75号 ends its
 # covering notice on page 1 and has its roster on pages 8–9; 76号 ends on page 2; 80号's covering notice has two
 # lines on page 1 and its last on page 2, with the signature, and each of its three documents is a page of its own;
-# 81号 ends on page 3; 3号 on 2.
+# 81号 ends on page 3; 82号 and 3号 on 2.
 FULL_PAGES = {
     SEED: [2, 3, 4, 5, 6, 7],
     "乌教发〔2023〕76号": [1],
     "乌教发〔2023〕80号": [],
     "乌教发〔2023〕81号": [1, 2],
+    "乌教发〔2023〕82号": [1],
     "乌教发〔2024〕3号": [1],
 }
 

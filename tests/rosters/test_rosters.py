@@ -13,6 +13,7 @@ from app.extensions import db
 from app.notices.models import Notice
 from app.rosters.models import LeadingGroup, Membership
 from app.rosters.services import roster_on
+from app.units.models import Unit
 
 SEED_ROSTER = [
     ("组长", "董跃飞", "市教育局党组书记、局长"),
@@ -86,7 +87,8 @@ def test_the_roster_as_of_a_date_before_and_after_a_replacement(login, client, a
     # The newcomer takes the same place in the order.
     assert [n for _r, n, _t in after].index("李海燕") == [n for _r, n, _t in before].index("张春萍")
     history = client.get(f"/rosters/{group.id}/history").get_data(as_text=True)
-    assert history.index("李海燕") < history.index("张春萍") and "2024-03-01" in history
+    assert history.index("李海燕") < history.index("张春萍")
+    assert '<td class="nowrap">2024年3月1日</td>' in history and "2024-03-01" not in history
     old = client.get(f"/rosters/{group.id}?on=2024-02-01").get_data(as_text=True)
     assert "张春萍" in old and "李海燕" not in old
 
@@ -199,3 +201,93 @@ def test_a_clerk_cannot_see_or_change_rosters(login, client, app):
         ).status_code
         == 403
     )
+
+
+def _member_unit(app, name):
+    with app.app_context():
+        member = db.session.scalar(select(Membership).where(Membership.person_name == name))
+        return member.unit.code if member.unit else None
+
+
+def test_the_successor_keeps_the_unit_of_the_place_unless_another_is_chosen(login, client, app, monkeypatch):
+    monkeypatch.setattr("app.rosters.routes.today_in_china", lambda: date(2024, 3, 1))
+    login("staff")
+    group = _group(app)
+    zhang = _member_id(app, "张春萍")
+    page = client.get(f"/rosters/{group.id}").get_data(as_text=True)
+    with app.app_context():
+        haibowan = db.session.scalar(select(Unit.id).where(Unit.code == "haibowan"))
+        wuda = db.session.scalar(select(Unit.id).where(Unit.code == "wuda"))
+    # The replace form offers the member's own unit already chosen.
+    select_html = re.search(rf'<select name="unit_id" id="unit-{zhang}">.*?</select>', page, flags=re.S).group(0)
+    assert re.search(rf'<option value="{haibowan}" selected>海勃湾区教育局</option>', select_html)
+    # Posted as the form leaves it: the unit comes along.
+    client.post(
+        f"/rosters/{group.id}/members/{zhang}/replace",
+        data={
+            "person_name": "李海燕",
+            "title": "海勃湾区教育局党组书记、局长",
+            "unit_id": haibowan,
+            "on": "2024-03-01",
+        },
+    )
+    assert _member_unit(app, "李海燕") == "haibowan"
+    # A client that sends no unit (an old form, a script) still keeps the place's unit.
+    client.post(
+        f"/rosters/{group.id}/members/{_member_id(app, '韩纬华')}/replace",
+        data={"person_name": "王立新", "title": "乌达区教育局党组书记、局长", "on": "2024-03-01"},
+    )
+    assert _member_unit(app, "王立新") == "wuda"
+    # Another unit, when chosen, is the successor's.
+    client.post(
+        f"/rosters/{group.id}/members/{_member_id(app, '徐恩勇')}/replace",
+        data={"person_name": "周明", "title": "乌达区教育局副局长", "unit_id": wuda, "on": "2024-03-01"},
+    )
+    assert _member_unit(app, "周明") == "wuda"
+    row = re.search(
+        r'<tr id="member-\d+"[^>]*>(?:(?!</tr>).)*李海燕.*?</tr>',
+        client.get(f"/rosters/{group.id}").get_data(as_text=True),
+        flags=re.S,
+    )
+    assert "海勃湾区教育局" in row.group(0) and "2024年3月1日" in row.group(0)
+
+
+def test_roster_dates_are_written_as_other_dates_are(login, client, app):
+    login("staff")
+    group = _group(app)
+    page = client.get(f"/rosters/{group.id}?on=2023-09-01").get_data(as_text=True)
+    since = re.findall(r'<td class="nowrap">(\d{4}[^<]*)</td>', page)
+    assert since and set(since) == {"2023年8月15日"}
+    response = client.post(
+        f"/rosters/{group.id}/members", data={"role": "联络员", "person_name": "高娜", "on": "2024-01-02"}
+    )
+    assert response.status_code == 303
+    flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+    (message,) = re.findall(r'<li class="flash flash-success" role="status">([^<]*)</li>', flashed)
+    assert "2024年1月2日" in message and "2024-01-02" not in message
+    refused = client.post(f"/rosters/{group.id}/adjustment", data={"since": "2030-01-01"})
+    assert "2030年1月1日" in refused.get_data(as_text=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"/rosters/{group.id}/roster.xlsx?on=2023-09-01").data)).active
+    cell = sheet.cell(row=3, column=5)
+    assert cell.value.date() == date(2023, 8, 15) and "年" in cell.number_format
+
+
+def test_staff_drafting_the_adjustment_notice_are_its_author_and_reach_its_editor(login, client, app, monkeypatch):
+    """The roster side of the hand-over: the draft is the staff member's, in the series and to the addressees of
+    the notice that set the group up, and the answer sends them to its editor."""
+    monkeypatch.setattr("app.rosters.routes.today_in_china", lambda: date(2024, 3, 1))
+    login("staff")
+    group = _group(app)
+    client.post(
+        f"/rosters/{group.id}/members/{_member_id(app, '郭亚东')}/replace",
+        data={"person_name": "高建军", "title": "市教育局党组成员、副局长", "on": "2024-03-01"},
+    )
+    response = client.post(f"/rosters/{group.id}/adjustment", data={"since": "2024-01-01"})
+    assert response.status_code == 303
+    notice_id = int(re.search(r"/notices/(\d+)/edit$", response.headers["Location"]).group(1))
+    with app.app_context():
+        notice = db.session.get(Notice, notice_id)
+        founding = db.session.get(LeadingGroup, group.id).established_by
+        assert notice.status == "draft" and notice.author.username == "staff"
+        assert notice.series_id == founding.series_id and notice.addressees == founding.addressees
+        assert notice.signed_on == date(2024, 3, 1)
