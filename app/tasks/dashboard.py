@@ -8,7 +8,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.core import time as clock
 from app.extensions import db
@@ -77,9 +77,22 @@ class DashboardRow:
 
 
 @dataclass
+class NoticeMeasures:
+    """The measures of one notice: measures of two notices may share a code (both "1"), so each notice's are
+    drawn apart, under its number and title."""
+
+    notice: Notice
+    rows: list[DashboardRow]
+
+    @property
+    def key(self) -> str:
+        return f"notice-{self.notice.id}"
+
+
+@dataclass
 class Dashboard:
     total: Progress
-    by_measure: list[DashboardRow]
+    by_notice: list[NoticeMeasures]
     by_district: list[DashboardRow]
     by_unit: list[DashboardRow]
     attention: list[AssignmentRow]
@@ -119,6 +132,14 @@ def build_dashboard(notice: Notice | None = None) -> Dashboard:
     else:
         in_scope = Task.source_notice_id.in_(select(Notice.id).where(Notice.status == NoticeStatus.issued.value))
     tasks = {t.id: t for t in db.session.scalars(select(Task).where(in_scope).options(selectinload(Task.milestones)))}
+    notices = {
+        n.id: n
+        for n in db.session.scalars(
+            select(Notice)
+            .where(Notice.id.in_(select(Task.source_notice_id).where(in_scope)))
+            .options(joinedload(Notice.series))
+        )
+    }
     assignments = list(db.session.scalars(select(Assignment).join(Task, Task.id == Assignment.task_id).where(in_scope)))
     pending = set(
         db.session.scalars(
@@ -154,11 +175,19 @@ def build_dashboard(notice: Notice | None = None) -> Dashboard:
         if deadline.urgency in (Urgency.overdue, Urgency.due_soon):
             attention.append(AssignmentRow(assignment, task, deadline, pending=assignment.id in pending))
     measure_order = {t.id: i for i, (t, _d) in enumerate(in_tree_order(list(tasks.values())))}
+    by_notice: dict[int, list[DashboardRow]] = {}
+    for measure_id in sorted(measures, key=lambda k: measure_order.get(k, 0)):
+        by_notice.setdefault(tasks[measure_id].source_notice_id, []).append(measures[measure_id])
+    newest_first = sorted(
+        (notices[notice_id] for notice_id in by_notice if notice_id in notices),
+        key=lambda n: (n.issued_at is not None, n.issued_at, n.id),
+        reverse=True,
+    )
     attention.sort(key=lambda r: (URGENCY_ORDER[r.deadline.urgency], r.deadline.due or date.max, code_key(r.task.code)))
     unit_order = {u.id: (u.sort_order, u.id) for u in units.values()}
     return Dashboard(
         total=total,
-        by_measure=[measures[k] for k in sorted(measures, key=lambda k: measure_order.get(k, 0))],
+        by_notice=[NoticeMeasures(n, by_notice[n.id]) for n in newest_first],
         by_district=[row for _order, row in sorted(districts.values(), key=lambda item: item[0])],
         by_unit=[by_unit[k] for k in sorted(by_unit, key=lambda k: unit_order[k])],
         attention=attention,

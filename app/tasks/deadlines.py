@@ -52,18 +52,31 @@ def task_is_done(task: Task) -> bool:
 
 @dataclass
 class Deadline:
+    """What is due next on a task (`due`: the first open milestone, else the task's own deadline) and how urgent.
+
+    `task_due` is the task's own deadline (完成时限). What the pages count to is said with it: "due in 17 days" is
+    the task's; a milestone in 7 days is shown as the milestone's, never as the task falling due.
+    """
+
     due: date | None
     milestone: Milestone | None
     urgency: str
+    task_due: date | None = None
 
     @property
     def days_left(self) -> int | None:
+        """Days to what is due next (the milestone when there is one)."""
         return None if self.due is None else (self.due - clock.today_in_china()).days
+
+    @property
+    def task_days_left(self) -> int | None:
+        """Days to the task's own deadline."""
+        return None if self.task_due is None else (self.task_due - clock.today_in_china()).days
 
 
 def deadline_of(task: Task, *, done: bool, today: date) -> Deadline:
     due, milestone = next_deadline(task)
-    return Deadline(due, milestone, urgency_of(due, done, today))
+    return Deadline(due, milestone, urgency_of(due, done, today), task.due_on)
 
 
 URGENCY_ORDER = {Urgency.overdue: 0, Urgency.due_soon: 1, Urgency.none: 2, Urgency.done: 3}

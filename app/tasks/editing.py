@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core import time as clock
 from app.core.audit import record
 from app.extensions import db
+from app.i18n import format_date
 from app.notices.models import Notice
 from app.tasks.errors import TaskError
 from app.tasks.models import (
@@ -76,6 +77,15 @@ def sync_assignments(task: Task) -> None:
 
 def save_task(actor, notice: Notice, task: Task | None, data: TaskData) -> Task:
     """Create or change a task of an issued notice, with its units and milestones; commits."""
+    creating = task is None
+    task = _apply(notice, task, data)
+    record(actor, "task.create" if creating else "task.update", task, notice=notice.id, code=task.code)
+    db.session.commit()
+    return task
+
+
+def _apply(notice: Notice, task: Task | None, data: TaskData) -> Task:
+    """The rules of a task's data, applied to a new task or to one that exists; flushes, does not commit."""
     if not notice.is_issued:
         raise TaskError(_("Tasks are made from an issued notice."))
     clash = db.session.scalar(
@@ -92,6 +102,7 @@ def save_task(actor, notice: Notice, task: Task | None, data: TaskData) -> Task:
             raise TaskError(_("The parent task belongs to another notice."))
         if task is not None and task.id and (parent.id == task.id or parent.id in descendant_ids(task)):
             raise TaskError(_("A task cannot be placed under itself or one of its sub-tasks."))
+    _check_milestone_dates(data)
     unit_ids = {data.lead_unit_id, *data.cooperating_unit_ids} - {None}
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids), Unit.is_active.is_(True)))}
     if unit_ids - set(units):
@@ -112,9 +123,79 @@ def save_task(actor, notice: Notice, task: Task | None, data: TaskData) -> Task:
     _save_milestones(task, data.milestones)
     sync_assignments(task)
     db.session.flush()
-    record(actor, "task.create" if creating else "task.update", task, notice=notice.id, code=task.code)
-    db.session.commit()
     return task
+
+
+@dataclass
+class SuggestedTask:
+    """One ticked suggestion (app/tasks/suggestions.py) as the person left it: code and title perhaps changed."""
+
+    key: str  # the suggestion's key: where its heading stands in the notice's text
+    code: str
+    title: str
+    description: str = ""
+    parent_key: str | None = None  # the heading above it, when that heading is a task too
+    lead_unit_id: int | None = None
+
+
+@dataclass
+class SuggestedBatch:
+    """What the ticked suggestions share: where they go when their heading above is no task, their cooperating
+    units and their deadline."""
+
+    tasks: list[SuggestedTask]
+    parent_id: int | None = None
+    cooperating_unit_ids: list[int] = field(default_factory=list)
+    due_on: date | None = None
+
+
+def create_suggested_tasks(actor, notice: Notice, batch: SuggestedBatch, existing: dict[str, int]) -> list[Task]:
+    """Make the ticked suggestions tasks, all or none; commits.
+
+    A task goes under the task of the heading above it (made in this batch, or made before: `existing` maps the
+    suggestions' keys to the tasks that have their codes), else under the batch's parent.
+    """
+    if not batch.tasks:
+        raise TaskError(_("Tick the headings to make tasks of."))
+    made: dict[str, int] = {}
+    tasks = []
+    for position, entry in enumerate(batch.tasks, start=1):
+        if not entry.code or not entry.title:
+            raise TaskError(_("Each ticked heading needs a task number and a title."))
+        parent_id = made.get(entry.parent_key) or existing.get(entry.parent_key) or batch.parent_id
+        data = TaskData(
+            code=entry.code,
+            title=entry.title,
+            description=entry.description,
+            parent_id=parent_id,
+            lead_unit_id=entry.lead_unit_id,
+            cooperating_unit_ids=list(batch.cooperating_unit_ids),
+            due_on=batch.due_on,
+            sort_order=position,
+        )
+        task = _apply(notice, None, data)
+        record(actor, "task.create", task, notice=notice.id, code=task.code, from_heading=entry.key)
+        made[entry.key] = task.id
+        tasks.append(task)
+    db.session.commit()
+    return tasks
+
+
+def _check_milestone_dates(data: TaskData) -> None:
+    """A milestone is a step on the way to the task's deadline: one due after it is a mistake of the form."""
+    if data.due_on is None:
+        return
+    for entry in data.milestones:
+        if entry.title and entry.due_on is not None and entry.due_on > data.due_on:
+            raise TaskError(
+                _(
+                    "The milestone “%(title)s” is due on %(milestone_due)s, after the task's deadline "
+                    "(%(task_due)s): bring it forward or move the deadline.",
+                    title=entry.title,
+                    milestone_due=format_date(entry.due_on),
+                    task_due=format_date(data.due_on),
+                )
+            )
 
 
 def _save_milestones(task: Task, milestones: list[MilestoneData]) -> None:

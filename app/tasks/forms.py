@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
+    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -76,3 +77,28 @@ class TaskReminderForm(FlaskForm):
         _l("Message"), filters=[strip_spaces], validators=[Optional(), Length(max=1000), DocumentSafe()]
     )
     assignment_ids = MultiCheckboxField(_l("Units"), coerce=int, validate_choice=False)
+
+
+class SuggestionRowForm(Form):
+    """One suggested task in the list made from the notice's headings: ticked or not, its number and title."""
+
+    key = HiddenField()
+    pick = BooleanField(_l("Make a task of it"))
+    code = StringField(
+        _l("Task number"), filters=[strip_spaces], validators=[Optional(), Length(max=32), DocumentSafe()]
+    )
+    title = StringField(_l("Task"), filters=[strip_spaces], validators=[Optional(), Length(max=500), DocumentSafe()])
+    lead_unit_id = SelectField(_l("Lead unit (牵头)"), coerce=int, validators=[Optional()], validate_choice=False)
+
+    def validate_title(self, field):
+        if self.pick.data and not (field.data and self.code.data):
+            raise ValidationError(_l("A ticked heading needs a task number and a title."))
+
+
+class SuggestionsForm(FlaskForm):
+    """The tasks suggested by a notice's headings, and what the ticked ones share."""
+
+    rows = FieldList(FormField(SuggestionRowForm), min_entries=0, max_entries=300)
+    parent_id = SelectField(_l("Under"), coerce=int, validators=[Optional()])
+    cooperating_unit_ids = MultiCheckboxField(_l("Cooperating units (配合)"), coerce=int, validate_choice=False)
+    due_on = DateField(_l("Deadline (完成时限)"), validators=[Optional()])

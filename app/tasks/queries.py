@@ -286,6 +286,11 @@ def task_reminders(task: Task) -> list[TaskReminder]:
     )
 
 
+def notice_task_codes(notice: Notice) -> dict[str, int]:
+    """The codes of the notice's tasks, and their ids."""
+    return dict(db.session.execute(select(Task.code, Task.id).where(Task.source_notice_id == notice.id)).all())
+
+
 def issued_notices_with_tasks() -> list[Notice]:
     return list(
         db.session.scalars(

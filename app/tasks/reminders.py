@@ -27,6 +27,26 @@ from app.tasks.models import (
 
 
 def default_reminder_text(task: Task, deadline: Deadline) -> str:
+    """What the unit is told when the sender writes nothing: the task, and what is due when (a milestone as a
+    milestone, never as the task's own deadline)."""
+    if deadline.milestone is not None and deadline.due:
+        if deadline.urgency == Urgency.overdue:
+            return _(
+                "Task %(code)s 《%(title)s》: the milestone “%(milestone)s” was due on %(due)s: please push it "
+                "forward and report your progress.",
+                code=task.code,
+                title=task.title,
+                milestone=deadline.milestone.title,
+                due=cn_date(deadline.due),
+            )
+        return _(
+            "Task %(code)s 《%(title)s》: the milestone “%(milestone)s” is due on %(due)s: please report your "
+            "progress in time.",
+            code=task.code,
+            title=task.title,
+            milestone=deadline.milestone.title,
+            due=cn_date(deadline.due),
+        )
     if deadline.urgency == Urgency.overdue and deadline.due:
         return _(
             "Task %(code)s 《%(title)s》 was due on %(due)s: please push it forward and report your progress.",

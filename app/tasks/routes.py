@@ -3,6 +3,7 @@ reminders, the dashboard and the exports."""
 
 from flask import Blueprint, abort, current_app, flash, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core import time as clock
@@ -10,21 +11,32 @@ from app.core.access import Role, bureau_required, login_required, roles_require
 from app.core.files import DOCX, XLSX, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import options
 from app.core.mail import MailSettings
+from app.core.todo import TODO_CHANGED
 from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
 from app.notices.models import Notice
 from app.tasks.dashboard import build_dashboard
 from app.tasks.deadlines import Urgency, deadline_of, task_is_done
-from app.tasks.editing import MilestoneData, TaskData, delete_task, save_task, set_milestone_done
+from app.tasks.editing import (
+    MilestoneData,
+    SuggestedBatch,
+    SuggestedTask,
+    TaskData,
+    create_suggested_tasks,
+    delete_task,
+    save_task,
+    set_milestone_done,
+)
 from app.tasks.errors import TaskError
 from app.tasks.export import tasks_docx, tasks_xlsx
-from app.tasks.forms import ReportForm, ReviewForm, TaskForm, TaskReminderForm
+from app.tasks.forms import ReportForm, ReviewForm, SuggestionsForm, TaskForm, TaskReminderForm
 from app.tasks.models import Milestone, ProgressState, ReviewState, Task
 from app.tasks.queries import (
     TREE_FILTERS,
     UNIT_FILTERS,
     assignable_units,
     issued_notices_with_tasks,
+    notice_task_codes,
     open_task_reminders,
     own_assignment,
     parent_choices,
@@ -41,6 +53,8 @@ from app.tasks.queries import (
 )
 from app.tasks.reminders import send_reminders
 from app.tasks.reports import Upload, review_report, submit_report
+from app.tasks.suggestions import nearest_task_above, suggest_tasks
+from app.tasks.unit_picker import UnitPicker, unit_picker
 
 bp = Blueprint("tasks", __name__)
 
@@ -126,12 +140,32 @@ def _tree_match(row, show: str) -> bool:
     return row.deadline.urgency == show
 
 
+def _picker_state(form_ids: list[int]) -> UnitPicker:
+    """The cooperating units' picker as the request leaves it (ticked ids, filter text, shortcut pressed)."""
+    values = request.values
+    return unit_picker(form_ids, query=values.get("unit_filter", ""), add=values.get("pick_group", ""))
+
+
+def _picking() -> bool:
+    """A plain form post of the picker's buttons (no JavaScript): redraw the form, save nothing."""
+    return request.method == "POST" and bool(request.form.get("pick_group") or request.form.get("find_units"))
+
+
+@bp.get("/tasks/unit-picker", endpoint="unit_picker")
+@managers_only
+def unit_picker_part():
+    """The picker redrawn from its own values, as htmx asks for it while the person picks."""
+    ids = [i for i in request.args.getlist("cooperating_unit_ids", type=int) if i is not None]
+    return render("tasks/unit_picker.html", "tasks/_unit_picker.html", picker=_picker_state(ids))
+
+
 def _task_form(notice: Notice, task: Task | None = None) -> TaskForm:
     form = TaskForm(obj=task) if task is not None and request.method == "GET" else TaskForm()
     form.parent_id.choices = options([(0, "—")] + parent_choices(notice, task))
     units = assignable_units()
     form.lead_unit_id.choices = options([(0, "—")] + [(u.id, u.name) for u in units])
-    form.cooperating_unit_ids.choices = options([(u.id, u.name) for u in units])
+    # Checked against the active units by save_task; the picker draws them (no list of every unit here).
+    form.cooperating_unit_ids.choices = []
     if request.method == "GET":
         if task is not None:
             # The milestones come from the task itself (TaskForm(obj=task)).
@@ -177,6 +211,8 @@ def create(notice_id: int):
     form = _task_form(notice)
     if not notice.is_issued:
         form.form_errors.append(_("Tasks are made from an issued notice."))
+    elif _picking():
+        return _form_page(form, notice, None)
     elif form.validate_on_submit():
         try:
             task = save_task(current_user, notice, None, _task_data(form))
@@ -186,8 +222,81 @@ def create(notice_id: int):
         else:
             flash(_("Task %(code)s created.", code=task.code), "success")
             return see_other("tasks.show", task_id=task.id)
-    failed = request.method == "POST" and bool(form.errors or form.form_errors)
-    return render("tasks/form.html", form=form, notice=notice, task=None), (422 if failed else 200)
+    return _form_page(form, notice, None)
+
+
+def _form_page(form: TaskForm, notice: Notice, task: Task | None):
+    failed = request.method == "POST" and not _picking() and bool(form.errors or form.form_errors)
+    picker = _picker_state(list(form.cooperating_unit_ids.data or []))
+    return render("tasks/form.html", form=form, notice=notice, task=task, picker=picker), (422 if failed else 200)
+
+
+@bp.route("/notices/<int:notice_id>/tasks/from-headings", methods=["GET", "POST"])
+@managers_only
+def from_headings(notice_id: int):
+    """The notice's headings as suggested tasks: the person ticks those to make, may change their numbers and
+    titles, gives each a lead unit, and the ticked ones share their cooperating units and deadline."""
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    suggestions = suggest_tasks(notice, notice_task_codes(notice))
+    by_key = {s.key: s for s in suggestions}
+    form = SuggestionsForm()
+    form.parent_id.choices = options([(0, "—")] + parent_choices(notice))
+    if request.method == "GET":
+        for s in suggestions:
+            if s.existing_task_id is None:
+                form.rows.append_entry({"key": s.key, "pick": s.ticked, "code": s.code, "title": s.title})
+    unit_choices = options([(0, "—")] + [(u.id, u.name) for u in assignable_units()])
+    for entry in form.rows:
+        entry.form.lead_unit_id.choices = unit_choices
+    rows = {entry.form.key.data: entry.form for entry in form.rows if entry.form.key.data in by_key}
+    if not notice.is_issued:
+        form.form_errors.append(_("Tasks are made from an issued notice."))
+    elif _picking():
+        pass
+    elif form.validate_on_submit():
+        ticked = {key for key, row in rows.items() if row.pick.data and by_key[key].existing_task_id is None}
+        batch = SuggestedBatch(
+            tasks=[
+                SuggestedTask(
+                    key=s.key,
+                    code=rows[s.key].code.data,
+                    title=rows[s.key].title.data,
+                    description=s.description,
+                    parent_key=nearest_task_above(s, by_key, ticked),
+                    lead_unit_id=rows[s.key].lead_unit_id.data or None,
+                )
+                for s in suggestions
+                if s.key in ticked
+            ],
+            parent_id=form.parent_id.data or None,
+            cooperating_unit_ids=list(form.cooperating_unit_ids.data or []),
+            due_on=form.due_on.data,
+        )
+        existing = {s.key: s.existing_task_id for s in suggestions if s.existing_task_id is not None}
+        try:
+            made = create_suggested_tasks(current_user, notice, batch, existing)
+        except TaskError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(
+                ngettext(
+                    "%(num)d task made from the notice's headings.",
+                    "%(num)d tasks made from the notice's headings.",
+                    len(made),
+                ),
+                "success",
+            )
+            return see_other("tasks.tree", notice_id=notice.id)
+    failed = request.method == "POST" and not _picking() and bool(form.errors or form.form_errors)
+    return render(
+        "tasks/from_headings.html",
+        form=form,
+        notice=notice,
+        suggestions=suggestions,
+        rows=rows,
+        picker=_picker_state(list(form.cooperating_unit_ids.data or [])),
+    ), (422 if failed else 200)
 
 
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
@@ -196,6 +305,8 @@ def edit(task_id: int):
     task = visible_task(current_user, task_id) or abort(404)
     notice = task.source_notice or abort(404)
     form = _task_form(notice, task)
+    if _picking():
+        return _form_page(form, notice, task)
     if form.validate_on_submit():
         try:
             save_task(current_user, notice, task, _task_data(form))
@@ -205,8 +316,7 @@ def edit(task_id: int):
         else:
             flash(_("Task %(code)s saved.", code=task.code), "success")
             return see_other("tasks.show", task_id=task.id)
-    failed = request.method == "POST" and bool(form.errors or form.form_errors)
-    return render("tasks/form.html", form=form, notice=notice, task=task), (422 if failed else 200)
+    return _form_page(form, notice, task)
 
 
 @bp.post("/tasks/<int:task_id>/delete")
@@ -307,7 +417,7 @@ def report(assignment_id: int):
                 response = current_app.make_response(
                     render("tasks/show.html", "tasks/_my_assignment.html", **_page_context(task, just_reported=True))
                 )
-                response.headers["HX-Trigger"] = REPORTED
+                response.headers["HX-Trigger"] = f"{REPORTED}, {TODO_CHANGED}"
                 return response
             flash(_("Report sent to the bureau."), "success")
             return see_other("tasks.show", task_id=assignment.task_id)
@@ -338,7 +448,7 @@ def review(report_id: int):
             response = current_app.make_response(
                 render("tasks/show.html", "tasks/_report.html", **_page_context(task), report=found)
             )
-            response.headers["HX-Trigger"] = REVIEWED
+            response.headers["HX-Trigger"] = f"{REVIEWED}, {TODO_CHANGED}"
             return response
         if found.review_state == ReviewState.accepted:
             flash(_("Report accepted."), "success")

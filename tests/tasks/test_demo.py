@@ -64,10 +64,14 @@ def test_each_pair_of_a_high_school_and_a_middle_school_is_a_task_under_measure_
     assert len(pairing_tasks) == len(PAIRS) == 12
     found = sorted((t["lead_short"], t["cooperating_short"][0]) for t in pairing_tasks.values())
     assert found == sorted(PAIRS)  # 十八中 twice: with 市一中 and with 市六中
-    for t in pairing_tasks.values():
+    for code, t in pairing_tasks.items():
         assert t["parent"] == "8" and len(t["cooperating"]) == 1
         assert sorted(t["assignments"].values()) == ["cooperate", "lead"]
-        assert t["due"] == tasks["8"]["due"]
+        # 市一中's five pairs are this term's work (app/demo/progress.py); the others ended with measure 8.
+        if t["lead"] == "no1_middle":
+            assert t["due"] > tasks["8"]["due"], code
+        else:
+            assert t["due"] == tasks["8"]["due"], code
 
 
 def test_making_them_again_changes_nothing(demo):

@@ -116,13 +116,17 @@ def test_with_htmx_the_report_and_the_review_swap_their_own_parts(login, client,
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith('<section id="my-assignment"')
-    assert "<html" not in html and response.headers["HX-Trigger"] == "task-reported"
+    # The report's page parts refresh themselves, and so does the 待办 counter in the top bar.
+    assert "<html" not in html and response.headers["HX-Trigger"] == "task-reported, todo-changed"
     assert 'data-waiting="' in html and "<form" not in html
+    (sent,) = [r for r in _reports(app, mine) if r["review"] == "pending"]
+    # The panel says at once what was reported and that it waits for the bureau.
+    last = re.search(r'<p class="last-report" id="my-last-report"[^>]*>.*?</p>', html, flags=re.S).group(0)
+    assert f'data-report="{sent["id"]}" data-state="in_progress" data-review="pending"' in last
     fragment = client.get(f"/tasks/{pair_task}/reports", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="task-reports"') and "开展联合备课。" in fragment
 
     login("staff")
-    (sent,) = _reports(app, mine)
     refused = client.post(
         f"/tasks/reports/{sent['id']}/review",
         data={"decision": "returned", "comment": ""},
@@ -131,7 +135,7 @@ def test_with_htmx_the_report_and_the_review_swap_their_own_parts(login, client,
     assert refused.status_code == 422 and refused.get_data(as_text=True).lstrip().startswith(
         f'<article id="report-{sent["id"]}"'
     )
-    assert _reports(app, mine)[0]["review"] == "pending"
+    assert _reports(app, mine)[-1]["review"] == "pending"
     ok = client.post(
         f"/tasks/reports/{sent['id']}/review", data={"decision": "accepted"}, headers={"HX-Request": "true"}
     )
@@ -140,14 +144,14 @@ def test_with_htmx_the_report_and_the_review_swap_their_own_parts(login, client,
     assert (
         'data-review="accepted"' in html
         and 'data-reviewer="staff"' in html
-        and ok.headers["HX-Trigger"] == "task-reviewed"
+        and ok.headers["HX-Trigger"] == "task-reviewed, todo-changed"
     )
     table = client.get(f"/tasks/{pair_task}/assignments", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert table.lstrip().startswith('<section id="task-assignments"')
     assert f'id="assignment-{mine}" data-state="in_progress"' in table
     # A review is given once.
     twice = client.post(f"/tasks/reports/{sent['id']}/review", data={"decision": "returned", "comment": "再看看"})
-    assert twice.status_code == 422 and _reports(app, mine)[0]["review"] == "accepted"
+    assert twice.status_code == 422 and _reports(app, mine)[-1]["review"] == "accepted"
 
 
 def test_a_clerk_sees_and_reports_only_its_own_units_tasks(login, client, app):
@@ -188,14 +192,16 @@ def test_a_clerk_sees_and_reports_only_its_own_units_tasks(login, client, app):
         assert client.get(bureau_only).status_code == 403, bureau_only
     assert client.post(f"/tasks/{their_task}/reminders", data={"scope": "all"}).status_code == 403
     with app.app_context():
-        assert db.session.scalar(select(func.count(TaskReminder.id))) == 0
+        reminded = select(func.count(TaskReminder.id)).join(Assignment).where(Assignment.task_id == their_task)
+        assert db.session.scalar(reminded) == 0
 
     # Its own: the pair 市六中–五中, which it leads.
     own_task = task_id(app, "8-结对6")
     own = assignment_id(app, "8-结对6", "no6_middle")
     assert own is not None and client.get(f"/tasks/{own_task}").status_code == 200
+    earlier = len(_reports(app, own))
     assert _report(client, own, "市六中与五中开展联合教研。", "in_progress").status_code == 303
-    assert len(_reports(app, own)) == 1
+    assert len(_reports(app, own)) == earlier + 1
 
 
 def test_a_cooperating_unit_sees_only_its_own_reports_and_state(login, client, app):
@@ -214,6 +220,7 @@ def test_a_cooperating_unit_sees_only_its_own_reports_and_state(login, client, a
 
 def test_bad_input_keeps_what_was_typed_and_refuses_characters_a_document_cannot_hold(login, client, app):
     mine = assignment_id(app, "5-3", "teacher_affairs")
+    earlier = _reports(app, mine)
     login("clerk_teacher_affairs")
     empty = _report(client, mine, "", "blocked")
     assert empty.status_code == 422 and '<option selected value="blocked">' in empty.get_data(as_text=True)
@@ -222,7 +229,7 @@ def test_bad_input_keeps_what_was_typed_and_refuses_characters_a_document_cannot
     assert control.status_code == 422 and "U+000B" in html and "已启动" in html
     wrong_kind = _report(client, mine, "附上材料", "in_progress", files=[(io.BytesIO(b"MZ\x90\x00"), "a.exe")])
     assert wrong_kind.status_code == 422 and "附上材料" in wrong_kind.get_data(as_text=True)
-    assert _reports(app, mine) == []
+    assert _reports(app, mine) == earlier
 
 
 def test_the_bureau_makes_and_changes_tasks_through_the_pages(login, client, app):
