@@ -15,6 +15,7 @@ from app.core.access import Role
 from app.core.settings import DEFAULT_ORGAN_NAME_MN
 from app.core.time import CHINA
 from app.demo import seed_data as seed
+from app.demo.in_hand import load_drafts, settle_receipts
 from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.demo.progress import load_progress
 from app.extensions import db
@@ -335,6 +336,9 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
         freeze_docx(notice)
     freeze_translation(notice)  # and its Mongolian version, as issued notices' are
     load_specimens(users["secretary"])
+    db.session.flush()
+    settle_receipts(users["secretary"])  # received in their time, not on the day of the load
+    load_drafts(users)  # two drafts on their way: one for 核稿, one for 签发
     db.session.commit()
 
 

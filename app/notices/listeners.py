@@ -1,5 +1,6 @@
 """What notices put in each person's 待办 and 已办 (app/core/todo.py): drafts sent back to their author, drafts
-waiting for a reviewer's 核稿, a signer's 签发, a secretary's 印发, a section's 会签.
+waiting for a reviewer's 核稿, a signer's 签发, a secretary's 印发, a section's 会签, a translator's issued notices
+without a Mongolian version.
 
 Each group is one count and, when items are asked for, one query of its first notices: the number of queries does
 not grow with the number of notices. The separation of duties is applied in SQL (the rules of
@@ -14,7 +15,7 @@ from sqlalchemy.orm import aliased, joinedload, load_only
 from app.core.access import Role
 from app.core.todo import DoneItem, TodoGroup, TodoItem, done_requested, todo_requested
 from app.extensions import db
-from app.notices.models import Countersign, DocumentSeries, Notice, NoticeEvent, NoticeStatus
+from app.notices.models import Countersign, DocumentSeries, Notice, NoticeEvent, NoticeStatus, NoticeTranslation
 from app.notices.services import Countersigning, Separation, action_title, separation_of_duties
 
 RETURN_ACTIONS = ("returned", "declined")
@@ -141,6 +142,14 @@ def _notices_waiting(user, *, limit: int) -> list[TodoGroup]:
     if user.has_role(Role.secretary):
         issue = _waiting(Notice.status == NoticeStatus.signed)
         groups.append(_group("notices.issue", _("Signed, ready for me to issue (印发)"), issue, limit, order=40))
+    if user.has_role(Role.translator):
+        untranslated = _waiting(
+            Notice.status == NoticeStatus.issued,
+            ~exists().where(NoticeTranslation.notice_id == Notice.id, NoticeTranslation.language == "mn"),
+            order=(Notice.issued_at.desc(), Notice.id.desc()),
+        )
+        title = _("Issued notices without a Mongolian version")
+        groups.append(_group("notices.translate", title, untranslated, limit, order=50))
     return [group for group in groups if group is not None]
 
 

@@ -1,7 +1,11 @@
 """A day's work through the pages: each person finds what waits for them in their own 待办, with its count in the
-top bar, and the notice goes secretary → 核稿 (returned once) → 会签 by two sections → 签发 → 印发."""
+top bar, and the notice goes secretary → 核稿 (returned once) → 会签 by two sections → 签发 → 印发; a notice asking for
+a reply of its own fields is acknowledged with it, sent afterwards (补发) to a school its addressees left out, and
+exported with a column per field."""
 
 import re
+
+import openpyxl
 
 from tests.helpers.browser import expect
 
@@ -133,3 +137,85 @@ def test_a_notice_goes_round_the_bureau_through_each_persons_todo(open_as, shot)
         expect(history).to_contain_text(section)
     expect(history).to_contain_text(RETURN_COMMENT)
     shot(secretary, "secretary-issued")
+
+
+REPLY_TITLE = "乌海市教育局关于报送2026年寒假校外培训治理工作联络员的通知"
+REPLY_BODY = "请各单位确定一名联络员，于12月15日前随签收回执报送参会人数和联系电话。"
+
+
+def test_a_notice_with_its_own_reply_fields_is_acknowledged_sent_to_a_unit_left_out_and_exported(
+    open_as, shot, tmp_path
+):
+    # The secretary asks for two fields of their own: a number and a phone.
+    secretary = open_as("secretary")
+    secretary.goto("/notices/new")
+    secretary.fill("textarea[name=title]", REPLY_TITLE)
+    secretary.get_by_label("直属各学校（单位）", exact=True).first.check()
+    secretary.fill("textarea[name=body]", REPLY_BODY)
+    for n, (label, kind) in enumerate([("参会人数", "number"), ("联系电话", "phone")]):
+        secretary.click("button[value=add_reply_field]")
+        expect(secretary.locator(f"[name='reply_fields-{n}-label']")).to_be_visible()
+        secretary.fill(f"[name='reply_fields-{n}-label']", label)
+        secretary.select_option(f"[name='reply_fields-{n}-type']", kind)
+        secretary.check(f"[name='reply_fields-{n}-required']")
+    with secretary.expect_navigation():
+        secretary.click("button[value=save]")
+    notice_id = re.search(r"/notices/(\d+)/edit$", secretary.url).group(1)
+    secretary.goto(f"/notices/{notice_id}")
+    take_step(secretary, "submitted")
+    reviewer = open_as("reviewer")
+    reviewer.goto(f"/notices/{notice_id}")
+    take_step(reviewer, "approved")
+    signer = open_as("signer")
+    signer.goto(f"/notices/{notice_id}")
+    take_step(signer, "signed")
+    secretary.goto(f"/notices/{notice_id}")
+    take_step(secretary, "issued")
+
+    # A school's clerk finds it in the 待办, is told what a field wants, and acknowledges with the reply.
+    clerk = open_as("clerk_no1_middle")
+    waiting = home_total(clerk)
+    item = todo_item(clerk, "receipts-unacknowledged", REPLY_TITLE)
+    with clerk.expect_navigation():
+        item.get_by_role("link", name=REPLY_TITLE, exact=True).click()
+    receipt = clerk.locator("#receipt")
+    receipt.get_by_label("参会人数").fill("2")
+    receipt.get_by_label("联系电话").fill("3987")  # too short for a phone number
+    receipt.get_by_role("button", name="签收").click()
+    expect(receipt.locator(".reply-phone .errors")).to_be_visible()
+    expect(receipt.get_by_label("参会人数")).to_have_value("2")  # nothing typed is lost
+    receipt.get_by_label("联系电话").fill("0473-3987656")
+    receipt.get_by_role("button", name="签收").click()
+    expect(clerk.locator("#receipt .acknowledged")).to_be_visible()
+    # The top bar counts one less at once, without a reload.
+    expect(clerk.locator("#todo-count .count")).to_have_text(str(waiting - 1))
+    shot(clerk, "clerk-acknowledged-with-reply")
+
+    # 补发: 三中 (under 海勃湾区) was not reached; the secretary finds it by name and sends it the notice.
+    secretary.goto(f"/notices/{notice_id}/receipts")
+    secretary.fill("#supplement-filter", "三中")
+    choice = secretary.locator("#supplement-choices").get_by_label("乌海市第三中学", exact=True)
+    expect(choice).to_be_visible()
+    choice.check()
+    with secretary.expect_navigation():
+        secretary.click("#supplement-form button[value=send]")
+    expect(secretary.locator(".flash-success")).to_be_visible()
+    row = secretary.locator("tr", has_text="乌海市第三中学")
+    expect(row).to_have_count(1)
+    shot(secretary, "receipts-after-supplement")
+    secretary.goto(f"/notices/{notice_id}")
+    expect(secretary.locator("ol.history")).to_contain_text("乌海市第三中学")
+    newcomer = open_as("clerk_no3_middle")
+    todo_item(newcomer, "receipts-unacknowledged", REPLY_TITLE)
+
+    # The export has a column per field, with the school's answer under each.
+    secretary.goto(f"/notices/{notice_id}/receipts")
+    with secretary.expect_download() as download:
+        secretary.click(f"a[href$='/notices/{notice_id}/receipts.xlsx']")
+    path = tmp_path / "receipts.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    rows = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if "参会人数" in r)
+    school = next(r for r in rows if "乌海市第一中学" in r)
+    assert school[header.index("参会人数")] == 2 and school[header.index("联系电话")] == "0473-3987656"

@@ -15,6 +15,7 @@ from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Task
 from app.units.models import Unit
 from tests.helpers.notices import seed_notice
+from tests.helpers.receipts import just_arrived
 
 # Cell types are the workbook's, not the database's: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -37,6 +38,7 @@ def _cells(data: bytes) -> dict:
 
 
 def test_a_clerks_reply_that_looks_like_a_formula_is_text_in_the_receipts_export(login, client, app):
+    just_arrived(app)
     with app.app_context():
         notice = seed_notice()
         notice.reply_requested = True

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.notices.models import Notice
 from tests.helpers.notices import notice_id_from, seed_notice, sign_through_the_pages, take_step
+from tests.helpers.receipts import just_arrived
 
 # What a recipient's page shows does not depend on the database: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -22,7 +23,7 @@ def _seed_id(app) -> int:
 
 
 def test_a_recipient_sees_the_issued_notice_and_its_receipt_but_not_the_drafting_history(login, client, app):
-    notice_id = _seed_id(app)
+    notice_id = just_arrived(app)
     login("clerk_no1_middle")
     page = client.get(f"/notices/{notice_id}").get_data(as_text=True)
     assert "乌教发〔2023〕75号" in page and "乌海市一体化推进全市义务教育扩优提质若干措施" in page

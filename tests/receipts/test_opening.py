@@ -8,6 +8,7 @@ from app.extensions import db
 from app.receipts.models import Distribution
 from app.units.models import Unit
 from tests.helpers.notices import seed_notice
+from tests.helpers.receipts import just_arrived
 
 # Which request records an opening does not depend on the database: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -27,6 +28,8 @@ PREFETCHES = {
 
 
 def _seed_distribution(app, unit_code="no1_middle") -> Distribution:
+    """The unit's distribution of the seed notice, just arrived: nobody has opened it yet."""
+    just_arrived(app)
     with app.app_context():
         notice = seed_notice()
         unit_id = db.session.scalar(select(Unit.id).where(Unit.code == unit_code))

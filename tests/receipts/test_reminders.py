@@ -12,6 +12,7 @@ from app.extensions import db
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit
 from tests.helpers.notices import seed_notice
+from tests.helpers.receipts import just_arrived
 
 # The rules of reminding and what the pages show do not depend on the database: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -23,8 +24,8 @@ def _unit_id(app, code) -> int:
 
 
 def _seed_id(app) -> int:
-    with app.app_context():
-        return seed_notice().id
+    """The seed notice, just arrived: nobody has acknowledged it, nobody has been reminded."""
+    return just_arrived(app)
 
 
 def _reminders(app, notice_id, unit_id=None) -> int:
@@ -108,6 +109,7 @@ def _inbox_item(client, notice_id) -> str:
 
 
 def test_the_inbox_shows_the_notices_own_date_and_its_receipt_deadline(login, client, app):
+    just_arrived(app)
     with app.app_context():
         notice = seed_notice()
         notice.ack_due_at = datetime(2023, 8, 20, 23, 59, 59, tzinfo=CHINA)  # long past

@@ -17,6 +17,7 @@ from app.receipts.forms import _Phone
 from app.receipts.models import Distribution
 from app.units.models import Unit
 from tests.helpers.notices import issue_through_the_pages, seed_notice
+from tests.helpers.receipts import just_arrived
 
 # What the form asks and accepts does not depend on the database: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -43,7 +44,8 @@ def _distribution(app, notice_id, code="no1_middle") -> Distribution:
 
 
 def _seed_asking(app, fields=FIELDS) -> tuple[int, int]:
-    """The demo notice, asking for this reply; (its id, the id of 市一中's distribution)."""
+    """The demo notice, just arrived and asking for this reply; (its id, the id of 市一中's distribution)."""
+    just_arrived(app)
     with app.app_context():
         notice = seed_notice()
         notice.reply_fields, notice.reply_requested = fields, True

@@ -90,9 +90,9 @@ def test_the_filter_narrows_the_choice_and_a_whole_group_sends_all_its_units(log
     form = page[page.index('<section id="supplement"') :].split("</section>", 1)[0]
     assert "乌海市第三中学</label>" in form and "乌海市第一中学</label>" not in form  # sent already: not offered
     (haibowan,) = _ids(app, "haibowan")
-    fragment = client.get(f"/notices/{notice_id}/receipts/supplement/choices?q=三中", headers={"HX-Request": "true"}).get_data(
-        as_text=True
-    )
+    fragment = client.get(
+        f"/notices/{notice_id}/receipts/supplement/choices?q=三中", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="supplement-choices"')
     assert "乌海市第三中学" in fragment and "乌海市第四中学" not in fragment
     with app.app_context():

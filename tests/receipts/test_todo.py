@@ -16,6 +16,7 @@ from app.units.models import Unit
 from tests.helpers.accounts import DEMO_PASSWORD
 from tests.helpers.notices import seed_notice
 from tests.helpers.queries import counting_queries
+from tests.helpers.receipts import just_arrived
 
 # What the home page gathers does not depend on the database: SQLite only.
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -38,6 +39,7 @@ def _top_bar(client) -> int:
 
 
 def test_a_notice_waits_in_one_group_until_the_unit_acknowledges_it(login, client, app):
+    just_arrived(app)
     with app.app_context():
         notice = seed_notice()
         notice.ack_due_at = datetime(2023, 8, 20, 23, 59, 59, tzinfo=CHINA)

@@ -133,7 +133,7 @@ def test_a_clerk_sees_its_own_unit_and_not_another(login, client, app):
 def test_a_clerk_lands_on_its_own_units_to_do_not_on_the_bureaus(login, client):
     login("clerk_no3_middle")
     page = client.get("/").get_data(as_text=True)
-    assert 'id="todo-receipts-unacknowledged"' in page
+    assert 'id="todo-receipts-reminders"' in page  # the demo's 82号, reminded
     assert 'id="todo-notices-review"' not in page and 'id="todo-notices-issue"' not in page
 
 
