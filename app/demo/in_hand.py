@@ -5,8 +5,9 @@ Without this every 2023 notice would be delivered on the day of `demo load` and 
 the reviewer's and the signer's 待办 would be empty. INVENTED FOR THE DEMO, like app/demo/progress.py.
 
 - Receipts: each demo notice reaches its units when it was issued; nearly every unit acknowledged it within three
-  days. Still waiting, reminded once: 乌教发〔2024〕3号 at three of its ten units (海勃湾区教育局 among them) and
-  乌教发〔2023〕82号 at 三中, so that the clerks the README names find a notice to acknowledge.
+  working days, in office hours. Still waiting, reminded once: 乌教发〔2024〕3号 at three of its ten units
+  (海勃湾区教育局 among them) and 乌教发〔2023〕82号 at 三中, so that the clerks the README names find a notice
+  to acknowledge.
 - Drafts: one submitted for 核稿, one approved and waiting for 签发, by the demo secretary.
 
 Written once: a distribution whose delivery is already the notice's issue time is left alone, and a draft whose
@@ -39,12 +40,12 @@ STILL_WAITING = {
     "乌教发〔2024〕3号": {"haibowan", "no10_middle", "youth_center"},
 }
 REMINDER_AFTER = timedelta(days=6)
-REMINDER_TEXT = "请尚未签收的单位于1月26日前完成签收，并按通知要求做好相关工作。"
+REMINDER_TEXT = "请尚未签收的单位尽快完成签收，并按通知要求做好相关工作。"
 
 
 def _spread(*parts: object) -> int:
-    """A number from 0 to 999, the same for the same parts on every machine (Python's hash() is not): how many
-    hours a unit took to acknowledge."""
+    """A number from 0 to 999, the same for the same parts on every machine (Python's hash() is not): when a
+    unit acknowledged."""
     return zlib.crc32("/".join(map(str, parts)).encode()) % 1000
 
 
@@ -75,9 +76,8 @@ def settle_receipts(secretary: User) -> None:
         clerk = clerks.get(d.unit_id)
         if clerk is None:
             continue  # a unit without an account in the demo: it has not acknowledged
-        hours = 1 + _spread(d.notice.number, d.unit.code, "hours") % 70
-        d.first_opened_at = issued + timedelta(hours=hours) - timedelta(minutes=20)
-        d.acknowledged_at = issued + timedelta(hours=hours)
+        d.acknowledged_at = _office_hours_after(issued, _spread(d.notice.number, d.unit.code))
+        d.first_opened_at = d.acknowledged_at - timedelta(minutes=12)
         d.first_opened_by_id = d.acknowledged_by_id = clerk.id
 
 
@@ -146,6 +146,21 @@ def load_drafts(users: dict[str, User]) -> None:
             )
         notice.status = status.value
         notice.updated_at = notice.events[-1].created_at
+
+
+def _office_hours_after(issued: datetime, spread: int) -> datetime:
+    """A moment of a working day's office hours (08:30–17:30, Beijing time) within three working days after
+    `issued`."""
+    start = issued.astimezone(CHINA)
+    for _ in range(2):
+        day = start.date() + timedelta(days=spread % 3)
+        while day.weekday() >= 5:  # Saturday, Sunday
+            day += timedelta(days=1)
+        at = datetime.combine(day, time(8, 30), CHINA) + timedelta(minutes=spread * 7 % 540)
+        if at > start + timedelta(minutes=30):
+            return at
+        spread += 1  # before the notice came out that day: the next day
+    return start + timedelta(hours=3)
 
 
 def _at(day: date, hour: int) -> datetime:
