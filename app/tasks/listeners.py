@@ -70,9 +70,11 @@ def _due_before(day: date):
 def _unanswered_reminder():
     """A 督办 reminder on the assignment that no report has followed."""
     reminder, report = aliased(TaskReminder), aliased(ProgressReport)
+    # The inner EXISTS names the reminder's assignment, not Assignment: nested two deep, Assignment would not be
+    # correlated to the outer query but joined anew, and any unit's later report would answer every reminder.
     return exists().where(
         reminder.assignment_id == Assignment.id,
-        ~exists().where(report.assignment_id == Assignment.id, report.created_at >= reminder.sent_at),
+        ~exists().where(report.assignment_id == reminder.assignment_id, report.created_at >= reminder.sent_at),
     )
 
 
