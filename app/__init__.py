@@ -52,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
     )
 
     _import_models()
+    from app.core import jobs
+
+    jobs.init_app(app)
     _connect_features()
     register_input_rules(app)  # before the blueprints: their rules use its <int:…> converter
     _register_blueprints(app)
@@ -66,6 +69,7 @@ def _import_models() -> None:
     from app.auth import models as _auth  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
     from app.core import files as _files  # noqa: F401
+    from app.core import jobs as _jobs  # noqa: F401
     from app.core import settings as _settings  # noqa: F401
     from app.notices import models as _notices  # noqa: F401
     from app.receipts import models as _receipts  # noqa: F401

@@ -84,8 +84,19 @@ def load_settings(instance_path: str) -> dict:
         "LOCKS_DIR": os.environ.get("LOCKS_DIR") or str(instance / "locks"),
         "CONVERSION_SLOTS": int(os.environ.get("CONVERSION_SLOTS", 2)),
         "SOFFICE": os.environ.get("SOFFICE", ""),
-        # Make the PDF right after issuing, so that downloads never wait for LibreOffice.
+        # Make the PDF (and the Mongolian version's) right after issuing, in a worker, so that downloads never wait for
+        # LibreOffice and issuing does not either.
         "PDF_ON_ISSUE": _flag("PDF_ON_ISSUE", True),
+        # The job queue (app/core/jobs.py): unset, a SQLite file in instance/ (one machine); redis://host:6379/0 when
+        # several app servers share the work; "immediate" runs each job where it is asked for (the tests).
+        "QUEUE_URL": os.environ.get("QUEUE_URL", "immediate" if env == "testing" else ""),
+        # A job that fails is tried this many times in all, waiting JOB_RETRY_SECONDS × the attempts in between.
+        "JOB_ATTEMPTS": int(os.environ.get("JOB_ATTEMPTS", 3)),
+        "JOB_RETRY_SECONDS": float(os.environ.get("JOB_RETRY_SECONDS", 20)),
+        # A running job whose heartbeat is older than this has lost its worker, and is run again.
+        "JOB_STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", 60)),
+        # A queued job this long past its time, with no worker on it, is sent again (its message was lost).
+        "JOB_RESEND_SECONDS": float(os.environ.get("JOB_RESEND_SECONDS", 60)),
         # How often an open receipt view asks for the latest counts.
         "RECEIPTS_REFRESH_SECONDS": int(os.environ.get("RECEIPTS_REFRESH_SECONDS", 5)),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

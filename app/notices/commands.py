@@ -21,7 +21,6 @@ from app.notices.documents import (
     mongolian_version_pdf,
     notice_docx,
     notice_pdf,
-    store_pdf_after_issue,
 )
 from app.notices.loading import LoadError, load_notices
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
@@ -111,10 +110,6 @@ def load_command(file: Path, username: str | None):
     except LoadError as exc:
         db.session.rollback()
         raise click.ClickException(f"{file}: {exc}. Nothing was loaded.") from None
-    if current_app.config["PDF_ON_ISSUE"]:
-        for item in loaded:
-            if item.notice.is_issued:
-                store_pdf_after_issue(item.notice)
     for item in loaded:
         click.echo(item.line)
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.files import DOCX, PDF, read_bytes, store_bytes
-from app.core.limits import Busy, bounded
+from app.core.limits import bounded
 from app.core.settings import get_setting
 from app.core.time import CHINA, utcnow
 from app.database import write_transaction
@@ -131,24 +130,6 @@ def notice_pdf(notice: Notice, *, person: int | None = None) -> bytes:
 def freeze_docx(notice: Notice) -> None:
     """At issue, inside the issuing transaction: store the .docx and its SHA-256."""
     notice.docx_sha256 = store_bytes(render_notice_docx(notice), DOCX).sha256
-
-
-def store_pdf_after_issue(notice: Notice) -> bool:
-    """After the issue has committed: make and store the PDF, so that downloads never convert.
-
-    Kept out of the issuing transaction: a conversion takes a while, and SQLite's write lock must
-    not wait for LibreOffice. If it fails (no LibreOffice here), the first download makes it.
-    """
-    try:
-        notice_pdf(notice)
-    except (pdf.PdfUnavailable, pdf.PdfConversionFailed, Busy) as exc:
-        current_app.logger.warning("PDF of %s not made at issue: %s", notice.number, exc)
-        return False
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("PDF of %s failed at issue; it will be made on first download", notice.number)
-        return False
-    return True
 
 
 # The Mongolian version

@@ -20,6 +20,7 @@ from app.core.files import FileRejected, store_upload
 from app.core.time import CHINA
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
+from app.notices.jobs import ask_for_files
 from app.notices.models import (
     NOTICE_KINDS,
     DocumentSeries,
@@ -226,6 +227,7 @@ class _Loader:
             notice_issued.send(notice, distribute=distribute)
             freeze_docx(notice)
             freeze_translation(notice)
+            ask_for_files(notice)
             record(self.actor, "notice.import", notice, number=notice.number, docx_sha256=notice.docx_sha256)
         return notice
 

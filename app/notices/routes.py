@@ -1,17 +1,17 @@
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import Role, bureau_required, login_required, roles_required
 from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_bytes
-from app.core.forms import error_text, options
+from app.core.forms import error_text
 from app.core.limits import Busy
 from app.core.time import today_in_china
-from app.core.web import paginate, render, see_other, send_download, wants_partial
+from app.core.web import render, rows_page, see_other, send_download, wants_partial
 from app.documents.pdf import PdfConversionFailed, PdfTextMissing, PdfUnavailable, pdf_available
 from app.documents.text import paragraphs
 from app.extensions import db, htmx
-from app.notices import editor
+from app.notices import editor, listing
 from app.notices.documents import (
     mongolian_version,
     mongolian_version_docx,
@@ -21,17 +21,16 @@ from app.notices.documents import (
     notice_pdf,
     notice_rosters,
     render_notice_docx,
-    store_pdf_after_issue,
 )
 from app.notices.forms import (
     AttachmentForm,
     CountersignAnswerForm,
-    NoticeFilterForm,
     SeriesChainForm,
     SeriesCounterForm,
     StepForm,
     TranslationForm,
 )
+from app.notices.jobs import files_job, may_retry_files, retry_files
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.preview import is_preview_key, notice_preview, notice_preview_key, page_png, preview_docx
 from app.notices.services import (
@@ -39,7 +38,6 @@ from app.notices.services import (
     CountersignPick,
     EditConflict,
     NoticeError,
-    NoticeFilter,
     TranslationData,
     action_title,
     add_attachment,
@@ -55,8 +53,6 @@ from app.notices.services import (
     list_series,
     may_edit,
     may_request_countersign,
-    notice_years,
-    notices_query,
     remove_attachment,
     request_countersign,
     save_translation,
@@ -99,16 +95,17 @@ def notice_action_title(action: str) -> str:
 @bp.get("/notices")
 @bureau_required
 def index():
-    form = NoticeFilterForm(request.args)
-    form.series_id.choices = options([("", _("All"))] + [(s.id, s.organ_code) for s in list_series()])
-    form.year.choices = options([("", _("All"))] + [(y, str(y)) for y in notice_years()])
-    filters = NoticeFilter()
-    if form.validate():
-        filters = NoticeFilter(
-            status=form.status.data or "", series_id=form.series_id.data, year=form.year.data, q=form.q.data or ""
-        )
-    page = paginate(notices_query(filters), per_page=PER_PAGE)
-    return render("notices/index.html", "notices/_list.html", form=form, page=page, args=request.args.to_dict())
+    choices = listing.FilterChoices()
+    filters = listing.read_filters(request.args, choices)
+    page = rows_page(
+        lambda limit, offset: listing.notice_lines(filters, limit=limit, offset=offset),
+        per_page=PER_PAGE,
+        total=listing.count_notices(filters),
+    )
+    args = request.args.to_dict()
+    if wants_partial():
+        return render("notices/index.html", "notices/_list.html", page=page, args=args)
+    return render("notices/index.html", form=listing.filter_form(request.args, choices), page=page, args=args)
 
 
 # Drafting
@@ -276,9 +273,56 @@ def show(notice_id: int):
         corrections=corrections,
         rosters=notice_rosters(notice),
         pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
+        files_job=_files_job(notice),
         first_panels=[p.html for p in panels if p.first],
         side_panels=[p.html for p in panels if not p.first],
     )
+
+
+def _files_job(notice: Notice):
+    """The job making an issued notice's PDFs, while they are not all made (None otherwise)."""
+    if not notice.is_issued:
+        return None
+    made = notice.pdf_sha256 and all(t.pdf_sha256 for t in notice.translations if t.is_frozen)
+    return None if made else files_job(notice)
+
+
+@bp.get("/notices/<int:notice_id>/documents")
+@login_required
+def documents(notice_id: int):
+    """The documents panel (htmx polls it while a worker makes the PDFs); the notice's page for a plain GET. Once the
+    files are made the answer tells the page (notice-files-ready), whose preview then loads."""
+    notice = visible_notice(current_user, notice_id) or abort(404)
+    if not wants_partial():
+        return redirect(url_for("notices.show", notice_id=notice.id))
+    job = _files_job(notice)
+    response = make_response(
+        render_template(
+            "notices/_documents.html",
+            notice=notice,
+            files_job=job,
+            pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
+        )
+    )
+    if job is None or not job.is_open:
+        response.headers["HX-Trigger"] = "notice-files-ready"
+    return response
+
+
+@bp.post("/notices/<int:notice_id>/documents/retry")
+@roles_required(Role.secretary, Role.admin)
+def retry_documents(notice_id: int):
+    """Ask a worker again for the PDFs it failed to make."""
+    notice = db.session.get(Notice, notice_id) or abort(404)
+    if not may_retry_files(current_user, notice):
+        abort(403)
+    if retry_files(current_user, notice) is not None:
+        flash(_("The PDF is being made again."), "success")
+    if wants_partial():
+        return render_template(
+            "notices/_documents.html", notice=notice, files_job=_files_job(notice), pdf_ready=pdf_available()
+        )
+    return see_other("notices.show", notice_id=notice.id)
 
 
 @bp.post("/notices/<int:notice_id>/steps/<action>")
@@ -299,8 +343,6 @@ def step(notice_id: int, action: str):
         return see_other("notices.show", notice_id=notice.id)
     if action == "issued":
         flash(_("Issued as %(number)s.", number=notice.number), "success")
-        if current_app.config["PDF_ON_ISSUE"]:
-            store_pdf_after_issue(notice)
     else:
         flash(_("%(step)s: %(action)s.", step=step_title(action), action=action_title(action)), "success")
     return see_other("notices.show", notice_id=notice.id)

@@ -27,6 +27,7 @@ from app.core.time import CHINA, utcnow
 from app.documents.lint import Finding, blocking, lint
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
+from app.notices.jobs import ask_for_files
 from app.notices.models import (
     Countersign,
     DocumentSeries,
@@ -794,6 +795,7 @@ def _issue(actor, notice: Notice, comment: str) -> Notice:
     notice_issued.send(notice, distribute=True)  # receipts distribute it, in this transaction
     freeze_docx(notice)
     freeze_translation(notice)  # the Mongolian version as it stands, frozen with the notice
+    ask_for_files(notice)  # the PDFs, made by a worker once this has committed: issuing does not wait for them
     record(actor, "notice.issue", notice, number=notice.number, docx_sha256=notice.docx_sha256)
     db.session.commit()
     return notice
@@ -915,6 +917,7 @@ def save_translation(actor, notice: Notice, data: TranslationData, language: str
     if notice.is_issued:
         db.session.flush()
         freeze_translation(notice, translation)
+        ask_for_files(notice)  # the new version's PDF
     record(
         actor,
         "notice.translation",

@@ -62,6 +62,7 @@ def base_config(database_url: str, files_dir: Path, password_hash: str = CHEAP_P
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "PDF_ON_ISSUE": False,  # tests that want the PDF at issue turn it on
+        "QUEUE_URL": "immediate",  # a job runs where it is asked for; tests of the worker start one
         "PASSWORD_HASH_METHOD": password_hash,
     }
 
