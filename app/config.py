@@ -82,7 +82,8 @@ def load_settings(instance_path: str) -> dict:
         "PREVIEW_CACHE_FILES": int(os.environ.get("PREVIEW_CACHE_FILES", 2000)),
         # Slots for conversions made for a request (app/core/limits.py): file locks every process here shares.
         "LOCKS_DIR": os.environ.get("LOCKS_DIR") or str(instance / "locks"),
-        "CONVERSION_SLOTS": int(os.environ.get("CONVERSION_SLOTS", 2)),
+        # Unset (0): as many as the host has converters (CONVERTERS, app/documents/pdf.py).
+        "CONVERSION_SLOTS": int(os.environ.get("CONVERSION_SLOTS") or 0),
         "SOFFICE": os.environ.get("SOFFICE", ""),
         # Make the PDF (and the Mongolian version's) right after issuing, in a worker, so that downloads never wait for
         # LibreOffice and issuing does not either.

@@ -1,10 +1,11 @@
-"""How long a .docx takes to become a PDF: a one-shot soffice, a new server's first conversion, a warm server.
+"""How long a .docx takes to become a PDF: a one-shot soffice, a new server's first conversion, a warm server, and
+4 conversions at once on a pool of 1 converter and of 2 (CONVERTERS).
 
     .venv/bin/python bench/bench_pdf.py [--runs 10]
 
 The document is two pages of Chinese in the official fonts (方正小标宋简体 title, 黑体 heading, 仿宋_GB2312 body at
-16 pt). The server is started on free ports of its own, so a server already running is neither used nor disturbed,
-and is stopped at the end. Not a test: nothing here asserts a time.
+16 pt). The servers are started on a block of free ports of their own, so a server already running is neither used
+nor disturbed, and are stopped at the end. Not a test: nothing here asserts a time.
 """
 
 import argparse
@@ -14,6 +15,7 @@ import re
 import socket
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -58,10 +60,21 @@ def _saved(document) -> bytes:
     return buffer.getvalue()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def free_port_block(size: int) -> int:
+    """The first of `size` consecutive free ports (converter i takes UNO_PORT + 2i and UNOSERVER_PORT + 2i), below
+    Linux's ephemeral ports, which outgoing connections take."""
+    for base in range(21000, 32000, 2):
+        probes = [socket.socket() for _ in range(size)]
+        try:
+            for offset, probe in enumerate(probes):
+                probe.bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for probe in probes:
+                probe.close()
+    sys.exit("no block of free ports")
 
 
 def seconds(convert) -> tuple[float, bytes]:
@@ -77,7 +90,8 @@ def main() -> None:
     if not pdf.pdf_available():
         sys.exit(pdf.INSTALL_HINT)
     docx = two_page_notice()
-    os.environ["UNOSERVER_PORT"], os.environ["UNO_PORT"] = str(free_port()), str(free_port())
+    base = free_port_block(2 * POOL_SIZES[-1])
+    os.environ["UNO_PORT"], os.environ["UNOSERVER_PORT"], os.environ["CONVERTERS"] = str(base), str(base + 1), "1"
 
     uno_python = pdf.find_uno_python()
     find_uno_python = pdf.find_uno_python
@@ -99,6 +113,40 @@ def main() -> None:
         f"(min {min(warm):.2f}, max {max(warm):.2f})"
     )
     print(f"server, warm, vertical_mongolian  {statistics.median(vertical):6.2f} s   (through ODF: two conversions)")
+
+    print(f"{AT_ONCE} conversions at once, wall time, median of {max(3, runs // 3)} (cores: {os.cpu_count()}):")
+    for converters in POOL_SIZES:
+        os.environ["CONVERTERS"] = str(converters)
+        pdf.start_pool()  # every converter warm first: the figure is conversions, not start-ups
+        walls = [seconds(lambda: at_once(docx, AT_ONCE))[0] for _ in range(max(3, runs // 3))]
+        print(
+            f"  CONVERTERS={converters}                    {statistics.median(walls):6.2f} s   "
+            f"(min {min(walls):.2f}, max {max(walls):.2f})"
+        )
+    pdf.stop_started_servers()
+
+
+AT_ONCE = 4
+POOL_SIZES = (1, 2)
+
+
+def at_once(docx: bytes, count: int) -> None:
+    """`count` conversions started together, as that many requests or jobs would; returns once all are done."""
+    errors = []
+
+    def convert() -> None:
+        try:
+            pdf.docx_to_pdf(docx)
+        except pdf.PdfConversionFailed as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=convert) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        sys.exit(f"a conversion failed: {errors[0]}")
 
 
 def _pages(result: bytes) -> int:

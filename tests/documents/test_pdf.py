@@ -107,12 +107,16 @@ def unoserver_processes(port: int) -> list[int]:
 
 @pytest.fixture(scope="session")
 def pdf_server():
-    """A unoserver server for the session, started the way gunicorn workers would: three conversions at once."""
+    """A unoserver server for the session, started the way gunicorn workers would: three conversions at once.
+
+    A pool of one converter: the ports are two unrelated free ones, and a second converter would take the ports two
+    above each (the pool's own tests, on ports of their own: test_pdf_pool.py)."""
     require_libreoffice(server=True)
     port, uno_port = free_port(), free_port()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("UNOSERVER_PORT", str(port))
         patch.setenv("UNO_PORT", str(uno_port))
+        patch.setenv("CONVERTERS", "1")
         docx = chinese_docx()
         results, errors = [], []
 

@@ -17,3 +17,12 @@ def require_libreoffice(*, server: bool = False) -> None:
         if IN_CI:
             pytest.fail(message)
         pytest.skip(message)
+
+
+def stop_converters_on(port: int, count: int = 4) -> None:
+    """Kill the LibreOffice conversion servers a test's subprocesses left on `port` and the pool's next ports (each
+    server's profile folder is named unoserver-<port>-…): a worker killed by the test cannot stop its own."""
+    import subprocess
+
+    ports = "|".join(str(port + 2 * i) for i in range(count))
+    subprocess.run(["pkill", "-KILL", "-f", "--", f"unoserver-({ports})-"], check=False)

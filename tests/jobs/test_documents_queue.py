@@ -28,7 +28,7 @@ from app.notices.models import DocumentSeries, Notice
 from app.units.addressees import Addressees
 from tests.helpers.accounts import sign_in
 from tests.helpers.notices import draft_through_the_editor, group_ids, sign_through_the_pages, take_step
-from tests.helpers.pdf import require_libreoffice
+from tests.helpers.pdf import require_libreoffice, stop_converters_on
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_PDF = b"%PDF-1.4\n% made by a test\n"
@@ -291,7 +291,7 @@ def test_a_worker_killed_in_the_middle_of_a_job_is_replaced_by_one_that_finishes
         if first.poll() is None:
             os.killpg(first.pid, signal.SIGKILL)
         # The LibreOffice servers the workers started (sessions of their own) go with the test.
-        subprocess.run(["pkill", "-f", f"--port {port}"], check=False)
+        stop_converters_on(port)
     (done,) = _jobs(app, notice_id)
     assert done.attempts == 2 and done.error == ""
     notice = _notice(app, notice_id)

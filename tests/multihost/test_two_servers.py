@@ -36,7 +36,7 @@ from app.receipts.models import Distribution
 from app.units.addressees import Addressees
 from app.units.models import UnitGroup
 from tests.helpers.databases import IN_CI
-from tests.helpers.pdf import require_libreoffice
+from tests.helpers.pdf import require_libreoffice, stop_converters_on
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 
@@ -153,6 +153,7 @@ def servers(city, database_url, redis_url, tmp_path):
         "PDF_ON_ISSUE": "1",
         "UNOSERVER_PORT": str(converter_port),
         "UNO_PORT": str(_free_port()),
+        "CONVERTERS": "1",  # one server on the two free ports picked (a second would take the ports two above)
         "PYTHONUNBUFFERED": "1",
     }
     processes = Processes(tmp_path, env)
@@ -177,7 +178,7 @@ def servers(city, database_url, redis_url, tmp_path):
         yield ports, processes
     finally:
         processes.stop()
-        subprocess.run(["pkill", "-f", f"--port {converter_port}"], check=False)
+        stop_converters_on(converter_port)
 
 
 def _wait_healthy(port: int, processes: Processes) -> None:
