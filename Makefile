@@ -22,16 +22,18 @@ install: $(BIN)/.installed translations
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
-# Development server on SQLite (instance/intranet.db) with the demo data.
+# Development server on SQLite (instance/intranet.db) with the demo data, the job worker (the embedded queue,
+# instance/queue.sqlite3) and the LibreOffice converters kept warm, together (Procfile.dev); Ctrl-C stops all three.
 run: install
+	scripts/install-uno-venv
 	APP_ENV=development $(FLASK) db upgrade
 	APP_ENV=development $(FLASK) demo load --password $(DEMO_PASSWORD)
 	@echo
 	@echo "Demo logins (password: $(DEMO_PASSWORD)); all of them: APP_ENV=development $(FLASK) demo accounts"
 	@APP_ENV=development $(FLASK) demo accounts | grep -E '^(admin|secretary|reviewer|signer|staff|translator|clerk_no3_middle|clerk_haibowan)	'
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)/"
-	APP_ENV=development $(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (with the worker and the converters)"
+	APP_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start --port $(PORT) -f Procfile.dev
 
 # Test processes (pytest-xdist). Tests go to whichever process is free, but those that share a server or a PDF made
 # once go to the same one (SHARED_SETUP in tests/conftest.py).

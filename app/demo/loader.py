@@ -20,6 +20,7 @@ from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.demo.progress import load_progress
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
+from app.notices.jobs import ask_for_files
 from app.notices.loading import load_notices
 from app.notices.models import (
     DocumentSeries,
@@ -334,6 +335,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
         # Issued notices keep the document they were issued with; the roster is part of it.
         db.session.flush()
         freeze_docx(notice)
+        ask_for_files(notice)  # its PDFs, by the worker, as for a notice issued through the pages
     freeze_translation(notice)  # and its Mongolian version, as issued notices' are
     load_specimens(users["secretary"])
     db.session.flush()
