@@ -6,9 +6,10 @@ there.
 A fresh database (`db upgrade`, `demo load`) in a temporary directory, N signed notices ready for 印发, gunicorn
 (gthread, 2 workers × 8 threads) on a free port, one `flask --app wsgi worker` and the warm LibreOffice converters
 (`python -m app.documents.pdf --serve`), all as `make run` and production start them. Then the notices are issued,
-first one after the other, then all at once (a thread each), each POST timed; and for each notice the time from its
-press to the moment its PDF is stored. Prints p50/p99/max of both. On PostgreSQL (--pg) the queue is Redis (--redis,
-default redis://127.0.0.1:6379/14, a database this script empties). Prints numbers; asserts nothing.
+five alone (each once the previous one's PDF is there), then N one after the other, then N all at once (a thread
+each), each POST timed; and for each notice the time from its press to the moment its PDF is stored. Prints
+p50/p99/max of both. On PostgreSQL (--pg) the queue is Redis (--redis, default redis://127.0.0.1:6379/14, a
+database this script empties). Prints numbers; asserts nothing.
 """
 
 from __future__ import annotations
@@ -193,7 +194,7 @@ def main() -> None:
     try:
         flask(env, "db", "upgrade")
         flask(env, "demo", "load", "--password", "bench-password")
-        ids, cookie, token = signed_notices(env, 2 * args.notices)
+        ids, cookie, token = signed_notices(env, 2 * args.notices + 5)
         port = free_port()
         logs = work / "logs"
         logs.mkdir()
@@ -241,14 +242,27 @@ def main() -> None:
         time.sleep(2)
         print(f"bench_issue on {label}, {args.notices} notices each way, load average {os.getloadavg()[0]:.2f}")
 
+        alone, ids = ids[:5], ids[5:]
         one_by_one, concurrent = ids[: args.notices], ids[args.notices :]
+        # One notice at a time, each issued once the previous one's PDF is there: what a secretary sees on a
+        # normal day.
+        latencies, statuses, to_pdf = [], [], {}
+        for notice_id in alone:
+            pressed = {notice_id: time.perf_counter()}
+            status, took = press(port, notice_id, cookie, token)
+            statuses.append(status)
+            latencies.append(took)
+            to_pdf.update(wait_for_pdfs(env, pressed))
+        report("alone (5, one after the other's PDF)", latencies, to_pdf, statuses, len(alone))
+
         pressed_at, latencies, statuses = {}, [], []
         for notice_id in one_by_one:
             pressed_at[notice_id] = time.perf_counter()
             status, took = press(port, notice_id, cookie, token)
             statuses.append(status)
             latencies.append(took)
-        report("one after the other", latencies, wait_for_pdfs(env, pressed_at), statuses, len(one_by_one))
+        made = wait_for_pdfs(env, pressed_at)
+        report(f"{len(one_by_one)} one after the other", latencies, made, statuses, len(one_by_one))
 
         pressed_at, latencies, statuses, lock = {}, [], [], threading.Lock()
         barrier = threading.Barrier(len(concurrent))

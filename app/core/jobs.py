@@ -361,4 +361,8 @@ def worker_command(threads: int) -> None:
     click.echo(f"Worker on {current_app.config.get('QUEUE_URL') or 'the embedded queue'}; {sent} job(s) sent again")
     from huey.consumer import Consumer
 
-    Consumer(queue.huey, workers=threads, worker_type="thread", periodic=True, check_worker_health=True).run()
+    # An idle worker asks the embedded queue at most every half second (huey's default backs off to 10 s: a PDF
+    # would wait that long after a quiet spell); Redis answers at once whatever this says.
+    Consumer(
+        queue.huey, workers=threads, worker_type="thread", periodic=True, check_worker_health=True, max_delay=0.5
+    ).run()
