@@ -258,14 +258,15 @@ class Visitor:
 
 
 def forge_sessions(backend: Backend, usernames: list[str]) -> dict[str, Visitor]:
-    """Sign each user's session with the server's key: the subject is the page, not scrypt."""
+    """Sign each user's session with the server's key: the subject is the page, not scrypt. The session itself is
+    opened as a login opens it (a user_sessions row, the cookie naming its token, permanent)."""
     from flask import g, session
-    from flask_login import login_user
     from flask_wtf.csrf import generate_csrf
     from sqlalchemy import select
 
     from app import create_app
     from app.auth.models import User
+    from app.auth.sessions import log_in
     from app.extensions import db
 
     app = create_app(
@@ -282,8 +283,7 @@ def forge_sessions(backend: Backend, usernames: list[str]) -> dict[str, Visitor]
         for user in users:
             with app.test_request_context("/", headers={"User-Agent": USER_AGENT}, environ_base={"REMOTE_ADDR": HOST}):
                 g.pop("csrf_token", None)  # Flask-WTF caches the token on g, which this app context shares
-                session.permanent = True  # as the login view does
-                login_user(user)
+                log_in(user)  # a session of the account (a row of user_sessions), as the login view opens it
                 token = generate_csrf()
                 out[user.username] = Visitor(user.username, serializer.dumps(dict(session)), token, user.unit_id)
         db.session.remove()
@@ -537,7 +537,7 @@ def run(backend: Backend, args, log_dir: Path) -> None:
         pages_for("/inbox (a scale clerk, page 1)", "/inbox", clerk),
         pages_for("/notices (secretary, page 1)", "/notices", lambda i: secretary.headers()),
         # What a logged-in request costs before any page: for reading the two above.
-        pages_for("  / (clerk: 302 to the inbox)", "/", clerk, 302),
+        pages_for("  /login (signed-in clerk: 302 to /)", "/login", clerk, 302),
         pages_for("  /profile (secretary, small page)", "/profile", lambda i: secretary.headers()),
         pages_for("  /inbox, htmx fragment", "/inbox", lambda i: clerk(i, **fragment)),
         pages_for("  /notices, htmx fragment", "/notices", lambda i: secretary.headers(**fragment)),

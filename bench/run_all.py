@@ -21,8 +21,8 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 # The order of the README's table; scripts added later run after these, alphabetically.
-ORDER = ["docx", "lint", "pdf", "preview", "http", "storm"]
-TAKES_PG = {"http", "storm"}
+ORDER = ["docx", "lint", "pdf", "preview", "http", "floor", "storm"]
+TAKES_PG = {"http", "floor", "storm"}
 SCRIPT_SECONDS = 30 * 60
 
 
@@ -147,6 +147,25 @@ def _http(out: str) -> list[Row]:
     return rows
 
 
+def _floor(out: str) -> list[Row]:
+    rows = []
+    for backend, page, ours, floor, ratio in re.findall(
+        r"FLOOR (\S+) (\S+) ([\d.]+) ms vs ([\d.]+) ms, ([\d.]+)× its floor", out
+    ):
+        value = float(ratio)
+        rows.append(
+            Row(
+                f"{backend}: {page} CPU vs its floor",
+                f"{ours} vs {floor} ms ({value:.2f}×)",
+                "at most 1.25×",
+                value <= 1.25,
+            )
+        )
+    for backend, cpu in re.findall(r"RECEIPT (\S+) ([\d.]+) ms CPU per receipt", out):
+        rows.append(Row(f"{backend}: CPU per receipt, in-process", f"{cpu} ms"))
+    return rows
+
+
 def _storm(out: str) -> list[Row]:
     rows = []
     for backend, p50, p99 in re.findall(r"STORM (\S+) p50 (\d+) ms p99 (\d+) ms", out):
@@ -156,7 +175,15 @@ def _storm(out: str) -> list[Row]:
     return rows
 
 
-READERS = {"docx": _docx, "lint": _lint, "pdf": _pdf, "preview": _preview, "http": _http, "storm": _storm}
+READERS = {
+    "docx": _docx,
+    "lint": _lint,
+    "pdf": _pdf,
+    "preview": _preview,
+    "http": _http,
+    "floor": _floor,
+    "storm": _storm,
+}
 
 
 def summarise(results: list[Result]) -> int:

@@ -22,6 +22,7 @@ from app.auth.services import (
     users_query,
 )
 from app.auth.sessions import log_in
+from app.auth.signed_in import SignedInUser
 from app.core.access import Role, login_required, public, role_titles, roles_required
 from app.core.forms import options
 from app.core.web import paginate, render, see_other, wants_partial
@@ -38,7 +39,7 @@ USERS_PER_PAGE = 100
 
 
 @login_manager.user_loader
-def load_user(token: str) -> User | None:
+def load_user(token: str) -> SignedInUser | None:
     """The session's account: the cookie holds a session's token (app/auth/sessions.py), not the account's id."""
     return signed_in_user(token, lifetime_seconds=current_app.config["SESSION_ABSOLUTE_LIFETIME_SECONDS"])
 

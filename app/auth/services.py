@@ -9,15 +9,17 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.models import FailedLoginName, User, UserSession
+from app.auth.models import FailedLoginName, User, UserRole, UserSession
 from app.auth.passwords import password_problem
+from app.auth.signed_in import SignedInUnit, SignedInUser
+from app.core.access import Role
 from app.core.audit import AuditEvent, record
 from app.core.time import utcnow
 from app.database import write_transaction
@@ -219,6 +221,7 @@ def _has_logged_in_from(user: User | None, address: str | None, now: datetime, l
 
 
 def _digest(token: str) -> str:
+    """What user_sessions stores of a session's token: its SHA-256, so a copy of the database lets no one sign in."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -237,32 +240,56 @@ def open_session(user: User) -> str:
     return token
 
 
-def signed_in_user(token: str, *, lifetime_seconds: int) -> User | None:
-    """The active account whose session the token names, if that session is less than lifetime_seconds old.
+# Every request loads its account, a redirect included: one Core statement built once, with what requests read of
+# it and never the password hash (app/auth/signed_in.py says why not ORM objects).
+_users, _sessions, _units, _roles = User.__table__, UserSession.__table__, Unit.__table__, UserRole.__table__
+# One row per role (one with no role for an account without any). A session is never older than its account: should
+# a row outlive a deleted account, the next account given the same id does not inherit it.
+_SIGNED_IN = (
+    select(
+        _users.c.id,
+        _users.c.username,
+        _users.c.display_name,
+        _users.c.unit_id,
+        _users.c.locale,
+        _units.c.name,
+        _units.c.short_name,
+        _roles.c.role,
+    )
+    .select_from(
+        _sessions.join(_users, _users.c.id == _sessions.c.user_id)
+        .join(_units, _units.c.id == _users.c.unit_id)
+        .outerjoin(_roles, _roles.c.user_id == _users.c.id)
+    )
+    .where(
+        _sessions.c.token_hash == bindparam("token_hash"),
+        _sessions.c.created_at > bindparam("cutoff"),
+        _sessions.c.created_at >= _users.c.created_at,
+        _users.c.is_active.is_(True),
+    )
+)
 
-    One query with the unit and the roles, which every request needs. A session is never older than its account:
-    should a row outlive a deleted account, the next account given the same id does not inherit it."""
+
+def signed_in_user(token: str, *, lifetime_seconds: int) -> SignedInUser | None:
+    """The active account whose session the token names, if that session is less than lifetime_seconds old: one
+    query, with the unit and the roles."""
     if not token:
         return None
-    cutoff = utcnow() - timedelta(seconds=lifetime_seconds)
-    user = (
-        db.session.execute(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                UserSession.token_hash == _digest(token),
-                UserSession.created_at > cutoff,
-                UserSession.created_at >= User.created_at,
-                User.is_active_account.is_(True),
-            )
-            .options(joinedload(User.role_rows))
-        )
-        .unique()
-        .scalar_one_or_none()
+    rows = db.session.execute(
+        _SIGNED_IN, {"token_hash": _digest(token), "cutoff": utcnow() - timedelta(seconds=lifetime_seconds)}
+    ).all()
+    if not rows:
+        return None
+    id_, username, display_name, unit_id, locale, unit_name, unit_short_name, _role = rows[0]
+    return SignedInUser(
+        id=id_,
+        username=username,
+        display_name=display_name,
+        unit=SignedInUnit(unit_id, unit_name, unit_short_name),
+        locale=locale,
+        roles=frozenset(Role(row[-1]) for row in rows if row[-1] is not None),
+        session_token=token,
     )
-    if user is not None:
-        user.session_token = token
-    return user
 
 
 def _end_sessions(user_id: int) -> None:
@@ -274,7 +301,7 @@ def _end_sessions(user_id: int) -> None:
 def end_sessions(user: User) -> None:
     """Log the account out everywhere (logout does this: a cookie saved before it opens nothing)."""
     _end_sessions(user.id)
-    record(user, "auth.logout", user)
+    record(user, "auth.logout", user, object_type="User")  # the user may be the SignedInUser of the request
     db.session.commit()
 
 
@@ -302,7 +329,7 @@ def change_password(user: User, change: PasswordChange, *, max_failures: int, wi
     if refusals >= max_failures:
         raise AccountError(_("Too many failed attempts. Try again in a few minutes."))
     if not user.check_password(change.current_password):
-        record(user, "user.password_refused", user)
+        record(user, "user.password_refused", user, object_type="User")
         db.session.commit()
         raise AccountError(_("The current password is not right."))
     problem = password_problem(change.new_password, user.username)
@@ -310,7 +337,7 @@ def change_password(user: User, change: PasswordChange, *, max_failures: int, wi
         raise AccountError(problem)
     user.set_password(change.new_password)
     _end_sessions(user.id)
-    record(user, "user.password", user)
+    record(user, "user.password", user, object_type="User")
     db.session.commit()
 
 

@@ -3,6 +3,8 @@ address must follow before a view sees it."""
 
 import io
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from flask import Flask, Request, abort, redirect, render_template, request, send_file, url_for
 from flask_sqlalchemy.pagination import SelectPagination
@@ -75,6 +77,47 @@ def paginate(select, *, per_page: int, total: int | None = None):
     if total is None:
         return db.paginate(select, page=page, per_page=per_page, error_out=False)
     return _KnownTotal(select=select, session=db.session(), total=total, page=page, per_page=per_page, error_out=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a list read as rows (a Core select, not ORM objects), with what the pager macro reads of
+    Flask-SQLAlchemy's Pagination: the same numbers for the same page and total."""
+
+    items: Sequence
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page) if self.total else 0
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def rows_page(read: Callable[[int, int], Sequence], *, per_page: int, total: int) -> Page:
+    """The page ``?page=`` names (as ``paginate``: no 404 past the end), its rows read by ``read(limit, offset)``;
+    the caller has counted the ``total`` already."""
+    page = page_number()
+    return Page(read(per_page, (page - 1) * per_page), page, per_page, total)
 
 
 # Input rules

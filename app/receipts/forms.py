@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -126,17 +128,23 @@ def _as_number(text: str) -> int | float:
 
 
 def receipt_form(reply_fields: list[dict] | None, **kwargs) -> ReceiptForm:
-    """The 签收 form of one notice: one input per field its reply asks for, of the field's type.
+    """The 签收 form of one notice: one input per field its reply asks for, of the field's type."""
+    specs = [spec for spec in (reply_fields or []) if spec.get("key") and spec.get("label")]
+    return _receipt_form_class(json.dumps(specs, sort_keys=True, ensure_ascii=False))(**kwargs)
 
-    A form class per call: WTForms fields are declared on the class, and each notice asks for its own.
-    """
+
+@lru_cache(maxsize=256)
+def _receipt_form_class(specs_json: str) -> type[ReceiptForm]:
+    """A form class per reply (WTForms fields are declared on the class, and each notice asks for its own), made once
+    for each: an issued notice's reply never changes, and making a class cost more than the rest of a receipt."""
+    specs = json.loads(specs_json)
 
     class NoticeReceiptForm(ReceiptForm):
-        reply_specs = [spec for spec in (reply_fields or []) if spec.get("key") and spec.get("label")]
+        reply_specs = specs
 
-    for spec in NoticeReceiptForm.reply_specs:
+    for spec in specs:
         setattr(NoticeReceiptForm, field_name(spec["key"]), _reply_field(spec))
-    return NoticeReceiptForm(**kwargs)
+    return NoticeReceiptForm
 
 
 class ReminderForm(FlaskForm):

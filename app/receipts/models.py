@@ -47,8 +47,19 @@ class Distribution(db.Model):
         back_populates="distribution", cascade="all, delete-orphan", order_by="Reminder.id"
     )
 
+    # The name of who acknowledged, when the request that made the receipt knows it (services.acknowledge): the
+    # answer it renders then needs no query for it. Not a column.
+    acknowledger_name = None
+
     def __repr__(self) -> str:
         return f"<Distribution notice={self.notice_id} unit={self.unit_id}>"
+
+    @property
+    def acknowledged_by_name(self) -> str:
+        """Who acknowledged, by name ("" when nobody has, or the account is gone)."""
+        if self.acknowledger_name is not None:
+            return self.acknowledger_name
+        return self.acknowledged_by.display_name if self.acknowledged_by else ""
 
     @property
     def reply_items(self) -> list[tuple[dict, object]]:

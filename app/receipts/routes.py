@@ -8,7 +8,7 @@ from app.core.files import XLSX, FileKind, extension_of, read_bytes
 from app.core.forms import error_text
 from app.core.mail import MailSettings
 from app.core.todo import TODO_CHANGED
-from app.core.web import paginate, render, see_other, send_download, wants_partial
+from app.core.web import render, rows_page, see_other, send_download, wants_partial
 from app.database import writes_briefly
 from app.extensions import db
 from app.notices.models import Notice
@@ -21,7 +21,7 @@ from app.receipts.services import (
     Upload,
     acknowledge,
     inbox_counts,
-    inbox_query,
+    inbox_lines,
     latest_reminder,
     open_reminders,
     overview_xlsx,
@@ -49,16 +49,19 @@ PER_PAGE = 20
 def inbox():
     pending_only = request.args.get("pending") == "1"
     counts = inbox_counts(current_user)
-    query = inbox_query(current_user, pending_only=pending_only)
-    page = paginate(query, per_page=PER_PAGE, total=counts["pending" if pending_only else "all"])
-    partial = wants_partial()
+    page = rows_page(
+        lambda limit, offset: inbox_lines(current_user, pending_only=pending_only, limit=limit, offset=offset),
+        per_page=PER_PAGE,
+        total=counts.pending if pending_only else counts.all,
+    )
+    # Reminders are about notices not yet acknowledged, and only the whole page shows them.
+    shows_reminders = counts.reminded and not wants_partial()
     return render(
         "receipts/inbox.html",
         "receipts/_inbox_list.html",
         page=page,
         counts=counts,
-        # Reminders are about notices not yet acknowledged, and only the whole page shows them.
-        reminders=open_reminders(current_user) if counts["pending"] and not partial else [],
+        reminders=open_reminders(current_user) if shows_reminders else [],
         pending_only=pending_only,
     )
 

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from itertools import groupby
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import name_of
 from app.core.access import Role, permission
-from app.core.audit import record
+from app.core.audit import AuditEvent, record
 from app.core.dates import cn_date
 from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, StoredFile, store_upload
 from app.core.mail import MailSettings
@@ -26,7 +27,7 @@ from app.core.time import CHINA, utcnow
 from app.core.xlsx import Column, xlsx_table
 from app.database import write_transaction
 from app.extensions import db
-from app.notices.models import Notice, NoticeEvent, NoticeStatus
+from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus, format_document_number
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit, UnitKind
 
@@ -37,6 +38,12 @@ class ReceiptError(ValueError):
 
 # What a reply's file may be: what units send the bureau (documents, sheets, scans, photos, a zip of them).
 REPLY_FILE_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
+
+# The tables, for the Core statements of the paths every clerk takes (the inbox, the receipt).
+_distributions = Distribution.__table__
+_notices = Notice.__table__
+_series = DocumentSeries.__table__
+_reminders = Reminder.__table__
 
 
 # Distribution
@@ -67,21 +74,26 @@ def distribute(notice: Notice) -> list[Distribution]:
 # A clerk's side
 
 
+# A clerk's own distribution, with what the receipt reads of its notice and who acknowledged it: 300 schools may ask at
+# the same moment (签收), so the statement is built once.
+_OWN_DISTRIBUTION = (
+    select(Distribution)
+    .join(Notice, Notice.id == Distribution.notice_id)
+    .where(
+        Distribution.id == bindparam("distribution_id"),
+        Distribution.unit_id == bindparam("unit_id"),
+        Notice.status == NoticeStatus.issued.value,
+    )
+    .options(
+        contains_eager(Distribution.notice).load_only(Notice.reply_fields, Notice.ack_due_at),
+        name_of(Distribution.acknowledged_by),
+    )
+)
+
+
 def own_distribution(user, distribution_id: int) -> Distribution | None:
     """The distribution if it belongs to the user's unit, else None (the caller answers 404)."""
-    return db.session.scalar(
-        select(Distribution)
-        .join(Notice, Notice.id == Distribution.notice_id)
-        .where(
-            Distribution.id == distribution_id,
-            Distribution.unit_id == user.unit_id,
-            Notice.status == NoticeStatus.issued.value,
-        )
-        .options(
-            contains_eager(Distribution.notice).load_only(Notice.reply_fields, Notice.ack_due_at),
-            name_of(Distribution.acknowledged_by),
-        )
-    )
+    return db.session.scalar(_OWN_DISTRIBUTION, {"distribution_id": distribution_id, "unit_id": user.unit_id})
 
 
 def sent_to_unit(notice: Notice, unit_id: int) -> bool:
@@ -107,13 +119,18 @@ def record_opening(user, distribution: Distribution) -> None:
         return
     values = {"first_opened_at": utcnow(), "first_opened_by_id": user.id}
     with write_transaction():
-        result = db.session.execute(
-            update(Distribution)
-            .where(Distribution.id == distribution.id, Distribution.first_opened_at.is_(None))
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        result = db.session.execute(_OPENING, {"distribution_id": distribution.id} | _new(values))
     _show_written(distribution, values, result.rowcount == 1)
+
+
+_OPENING = (
+    update(_distributions)
+    .where(_distributions.c.id == bindparam("distribution_id"), _distributions.c.first_opened_at.is_(None))
+    .values(
+        first_opened_at=bindparam("new_first_opened_at", type_=_distributions.c.first_opened_at.type),
+        first_opened_by_id=bindparam("new_first_opened_by_id", type_=_distributions.c.first_opened_by_id.type),
+    )
+)
 
 
 @dataclass
@@ -152,24 +169,57 @@ def acknowledge(
     values = {"acknowledged_at": utcnow(), "acknowledged_by_id": user.id}
     if distribution.first_opened_at is None:
         values |= {"first_opened_at": values["acknowledged_at"], "first_opened_by_id": user.id}
+    # Everything but the writing is made before the write lock, which 300 receipts at nine take in turn.
+    event = _audit_row(record(user, "receipt.acknowledge", distribution, notice=distribution.notice_id))
+    event["created_at"] = values["acknowledged_at"]
     try:
         with write_transaction():
             if fields:
                 values["reply_values"] = _reply_values(fields, reply, max_bytes)
             result = db.session.execute(
-                update(Distribution)
-                .where(Distribution.id == distribution.id, Distribution.acknowledged_at.is_(None))
-                .values(**values)
-                .execution_options(synchronize_session=False)
+                _acknowledging(tuple(values)), {"distribution_id": distribution.id} | _new(values)
             )
             if result.rowcount != 1:
                 raise _AlreadyAcknowledged
-            record(user, "receipt.acknowledge", distribution, notice=distribution.notice_id)
+            db.session.execute(_INSERT_EVENT, event)
     except _AlreadyAcknowledged:
         _show_written(distribution, values, False)
         return distribution, False
     _show_written(distribution, values, True)
+    distribution.acknowledger_name = user.display_name
     return distribution, True
+
+
+@lru_cache(maxsize=16)
+def _acknowledging(columns: tuple[str, ...]):
+    """UPDATE of a distribution not yet acknowledged, setting these columns (from ``_new(values)``): one statement
+    per set of columns, built once."""
+    return (
+        update(_distributions)
+        .where(_distributions.c.id == bindparam("distribution_id"), _distributions.c.acknowledged_at.is_(None))
+        .values({name: bindparam(f"new_{name}", type_=_distributions.c[name].type) for name in columns})
+    )
+
+
+def _new(values: dict) -> dict:
+    return {f"new_{name}": value for name, value in values.items()}
+
+
+_INSERT_EVENT = insert(AuditEvent.__table__)
+
+
+def _audit_row(event: AuditEvent) -> dict:
+    """The audit event record() made, as the row an INSERT writes: taken out of the session, so that the write does
+    not wait for the ORM's flush of it at commit (which cost more than the UPDATE, inside the write lock)."""
+    db.session.expunge(event)
+    return {
+        "actor_id": event.actor_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "details": event.details,
+        "remote_addr": event.remote_addr,
+    }
 
 
 def _check_required(fields: list[dict], reply: Reply) -> None:
@@ -233,36 +283,106 @@ def _show_written(distribution: Distribution, values: dict, written: bool) -> No
             db.session.expire(distribution, [key.removesuffix("_id")])
 
 
-def inbox_query(user, *, pending_only: bool = False):
-    """The unit's issued notices, newest first, with what a line of the inbox shows (title, number) and no more:
-    a notice's body and lists stay in the database."""
-    query = (
-        select(Distribution)
-        .join(Notice, Notice.id == Distribution.notice_id)
-        .where(Distribution.unit_id == user.unit_id, Notice.status == NoticeStatus.issued.value)
-        .options(
-            contains_eager(Distribution.notice)
-            .load_only(Notice.title, Notice.series_id, Notice.year, Notice.serial, Notice.signed_on, Notice.ack_due_at)
-            .joinedload(Notice.series)
+# The inbox. Every clerk opens it several times a day, and all of them at nine: it reads rows with Core statements
+# built once at import (only the columns a line shows), not ORM objects.
+
+_of_unit = and_(_distributions.c.unit_id == bindparam("unit_id"), _notices.c.status == NoticeStatus.issued.value)
+_pending = _distributions.c.acknowledged_at.is_(None)
+
+# The unit's counts, and whether a notice it has not acknowledged was reminded (the banner's query runs only then):
+# the EXISTS reads the unit's pending rows in the index and looks each up among the reminders.
+_waiting = _distributions.alias("waiting")
+_INBOX_COUNTS = (
+    select(
+        func.count(_distributions.c.id),
+        func.count(_distributions.c.id).filter(_pending),
+        exists()
+        .where(
+            _waiting.c.unit_id == bindparam("unit_id"),
+            _waiting.c.acknowledged_at.is_(None),
+            _reminders.c.distribution_id == _waiting.c.id,
         )
-        .order_by(Notice.issued_at.desc(), Notice.id.desc())
+        .label("reminded"),
     )
-    if pending_only:
-        query = query.where(Distribution.acknowledged_at.is_(None))
-    return query
+    .select_from(_distributions.join(_notices, _notices.c.id == _distributions.c.notice_id))
+    .where(_of_unit)
+)
 
 
-def inbox_counts(user) -> dict[str, int]:
-    row = db.session.execute(
+def _inbox_lines_statement(*, pending_only: bool):
+    query = (
         select(
-            func.count(Distribution.id),
-            func.count(Distribution.id).filter(Distribution.acknowledged_at.is_(None)),
-            func.count(Distribution.id).filter(Distribution.first_opened_at.is_(None)),
+            _distributions.c.id,
+            _distributions.c.notice_id,
+            _distributions.c.role,
+            _distributions.c.acknowledged_at,
+            _distributions.c.first_opened_at,
+            _notices.c.title,
+            _notices.c.year,
+            _notices.c.serial,
+            _notices.c.signed_on,
+            _notices.c.ack_due_at,
+            _series.c.organ_code,
         )
-        .join(Notice, Notice.id == Distribution.notice_id)
-        .where(Distribution.unit_id == user.unit_id, Notice.status == NoticeStatus.issued.value)
-    ).one()
-    return {"all": row[0], "pending": row[1], "unread": row[2]}
+        .select_from(
+            _distributions.join(_notices, _notices.c.id == _distributions.c.notice_id).outerjoin(
+                _series, _series.c.id == _notices.c.series_id
+            )
+        )
+        .where(_of_unit)
+        .order_by(_notices.c.issued_at.desc(), _notices.c.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+    return query.where(_pending) if pending_only else query
+
+
+_INBOX_LINES = {False: _inbox_lines_statement(pending_only=False), True: _inbox_lines_statement(pending_only=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class InboxCounts:
+    all: int
+    pending: int
+    reminded: bool  # a notice not yet acknowledged has a reminder (open_reminders has something to show)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxLine:
+    """A line of the inbox: a notice as sent to the unit, with what the line shows and no more."""
+
+    distribution_id: int
+    notice_id: int
+    title: str
+    number: str | None
+    signed_on: date | None
+    ack_due_at: datetime | None
+    role: str  # "to" or "cc"
+    state: str  # "acknowledged", "opened" or "unread"
+    is_overdue: bool  # Distribution.is_overdue
+
+
+def inbox_counts(user) -> InboxCounts:
+    """The unit's issued notices: all and not yet acknowledged; and whether any of those waiting has a reminder. One
+    query."""
+    total, pending, reminded = db.session.execute(_INBOX_COUNTS, {"unit_id": user.unit_id}).one()
+    return InboxCounts(total, pending, bool(reminded))
+
+
+def inbox_lines(user, *, pending_only: bool = False, limit: int, offset: int = 0) -> list[InboxLine]:
+    """The unit's issued notices (those not yet acknowledged, with pending_only), newest first: a notice's body and
+    lists stay in the database."""
+    now = utcnow()
+    rows = db.session.execute(
+        _INBOX_LINES[pending_only], {"unit_id": user.unit_id, "limit": limit, "offset": offset}
+    ).all()
+    lines = []
+    for id_, notice_id, role, acknowledged_at, opened_at, title, year, serial, signed_on, due, organ in rows:
+        number = format_document_number(organ, year, serial) if None not in (organ, year, serial) else None
+        state = "acknowledged" if acknowledged_at else ("opened" if opened_at else "unread")
+        overdue = acknowledged_at is None and due is not None and due < now
+        lines.append(InboxLine(id_, notice_id, title, number, signed_on, due, role, state, overdue))
+    return lines
 
 
 def newest_of_its_distribution():
@@ -274,7 +394,8 @@ def newest_of_its_distribution():
 
 
 def open_reminders(user, limit: int = 10) -> list[Reminder]:
-    """The newest reminder of each notice the unit has still not acknowledged, newest first."""
+    """The newest reminder of each notice the unit has still not acknowledged, newest first (the inbox asks only when
+    InboxCounts.reminded says there is one)."""
     return list(
         db.session.scalars(
             select(Reminder)
