@@ -63,16 +63,20 @@ def write_transaction():
     """A short write of its own in a request that has been reading: the block runs in a new transaction that
     holds the write lock from its start, and is committed at its end (rolled back if it raises).
 
-    The reading transaction ends first (SQLite cannot turn it into a write once another connection has written).
-    Neither commit expires what the session has loaded: objects keep the values they were read with, and the
-    caller sets what it wrote (``set_committed_value``) or refreshes what it must read again.
+    On SQLite the reading transaction ends first (SQLite cannot turn it into a write once another connection has
+    written). PostgreSQL writes in the transaction that has been reading (each statement sees what others have
+    committed): ending it would cost a COMMIT and another checkout of a pooled connection for nothing. No commit
+    expires what the session has loaded: objects keep the values they were read with, and the caller sets what it
+    wrote (``set_committed_value``) or refreshes what it must read again.
     """
     session = db.session()
     url = session.get_bind().url
-    queue = _writers.turn(url.database) if url.get_backend_name() == "sqlite" else nullcontext()
+    sqlite = url.get_backend_name() == "sqlite"
+    queue = _writers.turn(url.database) if sqlite else nullcontext()
     expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
     try:
-        session.commit()
+        if sqlite:
+            session.commit()
         with queue, writing():
             try:
                 yield session

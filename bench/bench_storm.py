@@ -1,6 +1,6 @@
 """The receipt storm: every scale school's clerk presses 签收 on the same new notice at the same moment.
 
-    .venv/bin/python bench/bench_storm.py [--units 300] [--pg postgresql://…]
+    .venv/bin/python bench/bench_storm.py [--units 300] [--pg postgresql://… [--pg-only]] [--servers 2]
 
 Same set-up as bench_http.py: a fresh database made with `db upgrade`, `demo load` and `demo scale --units 300
 --notices 1000`, gunicorn gthread (2 workers × 8 threads, --worker-connections 16) on a free port of 127.0.0.1,
@@ -14,6 +14,7 @@ Runs on SQLite; on PostgreSQL too when --pg or TEST_DATABASE_URL names a databas
 a time; the receipt count is checked only so that a storm of refusals is not reported as fast.
 """
 
+import contextlib
 import http.client
 import os
 import sys
@@ -77,15 +78,35 @@ def acknowledged(backend: Backend, notice_id: int) -> int:
     return count
 
 
-def storm(server: Gunicorn, presses: list[tuple[int, dict]]) -> tuple[list[float], Counter, CpuUse]:
-    """Each (distribution id, headers) POSTed by its own thread at once. Latencies in ms, statuses, CPU use."""
+class Servers:
+    """Several gunicorn servers on the same database, as several app hosts behind a load balancer (--servers N):
+    the presses are dealt out among them in turn, and their workers' CPU is counted together."""
+
+    def __init__(self, servers: list[Gunicorn]):
+        self.servers = servers
+        self.ports = [s.port for s in servers]
+
+    def cpu_by_worker(self) -> dict[int, float]:
+        merged: dict[int, float] = {}
+        for server in self.servers:
+            merged |= server.cpu_by_worker()
+        return merged
+
+    @property
+    def description(self) -> str:
+        return " and ".join(s.description for s in self.servers)
+
+
+def storm(server: Servers, presses: list[tuple[int, dict]]) -> tuple[list[float], Counter, CpuUse]:
+    """Each (distribution id, headers) POSTed by its own thread at once, to the servers in turn. Latencies in ms,
+    statuses, CPU use."""
     barrier = threading.Barrier(len(presses) + 1)
     lock = threading.Lock()
     latencies: list[float] = []
     statuses: Counter = Counter()
 
-    def press(distribution_id: int, headers: dict):
-        connection = http.client.HTTPConnection(HOST, server.port, timeout=REQUEST_TIMEOUT)
+    def press(port: int, distribution_id: int, headers: dict):
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
         try:
             barrier.wait(timeout=BARRIER_SECONDS)
         except threading.BrokenBarrierError:
@@ -105,7 +126,10 @@ def storm(server: Gunicorn, presses: list[tuple[int, dict]]) -> tuple[list[float
             latencies.append(elapsed)
             statuses[status] += 1
 
-    threads = [threading.Thread(target=press, args=p, daemon=True) for p in presses]
+    ports = server.ports
+    threads = [
+        threading.Thread(target=press, args=(ports[n % len(ports)], *p), daemon=True) for n, p in enumerate(presses)
+    ]
     for thread in threads:
         thread.start()
     barrier.wait(timeout=BARRIER_SECONDS)
@@ -139,7 +163,15 @@ def run(backend: Backend, args, log_dir: Path) -> None:
         )
         for v in visitors.values()
     ]
-    with Gunicorn(backend, log_dir, workers=args.workers, threads=args.threads, extra=args.gunicorn) as server:
+    with contextlib.ExitStack() as stack:
+        server = Servers(
+            [
+                stack.enter_context(
+                    Gunicorn(backend, log_dir, workers=args.workers, threads=args.threads, extra=args.gunicorn)
+                )
+                for _ in range(args.servers)
+            ]
+        )
         print(
             f"{backend.name}: demo scale {args.units} units × {args.notices} notices (prepared in {prepared:.0f} s); "
             f"{server.description}; {len(presses)} clerks, one thread and one new connection each"
@@ -158,19 +190,23 @@ def run(backend: Backend, args, log_dir: Path) -> None:
         print(f"  receipts recorded: {recorded} of {len(presses)}; still {acknowledged(backend, notice_id)} after both")
         p99 = percentile(first[0], 99)
         verdict = "met" if p99 < 1000 and recorded == len(presses) else "NOT met"
+        servers = f", {args.servers} servers" if args.servers > 1 else ""
         print(
-            f"  STORM {backend.name} p50 {percentile(first[0], 50):.0f} ms p99 {p99:.0f} ms "
+            f"  STORM {backend.name}{servers} p50 {percentile(first[0], 50):.0f} ms p99 {p99:.0f} ms "
             f"(target p99 under 1000 ms: {verdict})"
         )
 
 
 def main() -> None:
     stop_on_sigterm()
-    args = arguments(__doc__.splitlines()[0]).parse_args()
+    parser = arguments(__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=1, help="gunicorn servers on the same database (default 1)")
+    parser.add_argument("--pg-only", action="store_true", help="PostgreSQL only (with --pg)")
+    args = parser.parse_args()
     if not 1 <= args.units <= 1000:
         sys.exit("--units: from 1 to 1000 (one client thread each)")
     with backends(pg_url_from(args.pg)) as (sqlite, postgres):
-        for backend in filter(None, (sqlite, postgres)):
+        for backend in filter(None, (None if args.pg_only else sqlite, postgres)):
             run(backend, args, sqlite.files_dir.parent)
             print()
 

@@ -6,7 +6,9 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-fileConfig(config.config_file_name)
+# Not disabling the loggers that exist already: an upgrade run inside the app (tests, `db upgrade` before serving)
+# would otherwise silence the app's own (app.documents.pdf, app.core.jobs) for the rest of the process.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 target_db = current_app.extensions["migrate"].db
