@@ -1,12 +1,13 @@
 """Engine set-up that SQLite needs to behave as a shared, concurrent store.
 
-SQLite: WAL journal (readers never wait for the writer), foreign keys on, and a busy
-timeout so that a second writer waits for the lock instead of failing. A transaction
-that reads first and writes later cannot wait for the lock in WAL mode: SQLite
-refuses the upgrade at once (SQLITE_BUSY). So a transaction that may write starts
-with BEGIN IMMEDIATE, taking the write lock up front: requests with an unsafe method
-do so automatically, other code says so with ``writing()``. PostgreSQL needs none of
-this; there ``writing()`` changes nothing.
+SQLite: WAL journal (readers never wait for the writer), foreign keys on, a busy
+timeout so that a second writer waits for the lock instead of failing, and a small
+page cache per connection (CACHE_KIB). A transaction that reads first and writes
+later cannot wait for the lock in WAL mode: SQLite refuses the upgrade at once
+(SQLITE_BUSY). So a transaction that may write starts with BEGIN IMMEDIATE, taking
+the write lock up front: requests with an unsafe method do so automatically, other
+code says so with ``writing()``. PostgreSQL needs none of this; there ``writing()``
+changes nothing.
 
 Holding the lock for a whole request serialises every such request. A view that many
 people call at the same moment (签收) is marked ``@writes_briefly`` instead: its request
@@ -25,6 +26,12 @@ from sqlalchemy.engine import Engine
 from app.extensions import db
 
 BUSY_TIMEOUT_MS = 30_000
+# SQLite's page cache of each connection, in KiB (its default is 2 000). A worker holds a pool of connections, and
+# their caches filled one after the other over thousands of requests: 2 MiB each, in malloc blocks freed and taken again
+# by different threads, they were most of what a worker's memory grew by after start-up (bench/bench_memory.py). The
+# cache saves little: in WAL mode each connection empties it whenever another has committed, and the operating system
+# keeps the file's pages in memory for every connection and process at once.
+CACHE_KIB = 512
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
@@ -135,6 +142,7 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")  # negative: KiB, not pages
     cursor.close()
 
 

@@ -62,6 +62,7 @@ def test_session_cookie_is_secure_outside_development_unless_turned_off(monkeypa
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
     from sqlalchemy import text
 
+    from app.database import CACHE_KIB
     from app.extensions import db
 
     with app.app_context():
@@ -69,6 +70,8 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+            # A small page cache per connection: what a worker's memory grows by (bench/bench_memory.py).
+            assert conn.execute(text("PRAGMA cache_size")).scalar() == -CACHE_KIB
 
 
 def test_pages_vary_on_hx_request_and_send_basic_security_headers(client):
