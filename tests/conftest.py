@@ -48,6 +48,7 @@ def pytest_report_header(config):
 SHARED_SETUP = (
     "tests/browser/",
     "tests/documents/test_pdf.py",
+    "tests/documents/test_pdf_pool.py",  # one pool of converters, started once for the module's tests
     "tests/documents/test_gongwen_pdf.py",
     "tests/tasks/test_export.py",
 )
