@@ -296,14 +296,7 @@ def documents(notice_id: int):
     if not wants_partial():
         return redirect(url_for("notices.show", notice_id=notice.id))
     job = _files_job(notice)
-    response = make_response(
-        render_template(
-            "notices/_documents.html",
-            notice=notice,
-            files_job=job,
-            pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
-        )
-    )
+    response = make_response(_documents_panel(notice, job))
     if job is None or not job.is_open:
         response.headers["HX-Trigger"] = "notice-files-ready"
     return response
@@ -319,10 +312,14 @@ def retry_documents(notice_id: int):
     if retry_files(current_user, notice) is not None:
         flash(_("The PDF is being made again."), "success")
     if wants_partial():
-        return render_template(
-            "notices/_documents.html", notice=notice, files_job=_files_job(notice), pdf_ready=pdf_available()
-        )
+        return _documents_panel(notice, _files_job(notice))
     return see_other("notices.show", notice_id=notice.id)
+
+
+def _documents_panel(notice: Notice, job) -> str:
+    """The documents panel alone, as the notice's page includes it."""
+    pdf_ready = bool(notice.pdf_sha256) or pdf_available()
+    return render_template("notices/_documents.html", notice=notice, files_job=job, pdf_ready=pdf_ready)
 
 
 @bp.post("/notices/<int:notice_id>/steps/<action>")
