@@ -9,6 +9,20 @@ import secrets
 from pathlib import Path
 
 
+def engine_options(database_url: str) -> dict:
+    """How the app holds its database connections.
+
+    A server may drop an idle connection (a restart, a timeout): each one is tested as it leaves the pool. The pool
+    keeps as many open connections as a process has threads serving at once (`DATABASE_POOL_SIZE`, gunicorn's
+    ``--threads``): SQLAlchemy closes every connection beyond `pool_size` as it comes back, so a smaller pool makes
+    a busy process open and close a PostgreSQL backend for most requests (a fork and a cold catalogue cache each, more
+    of PostgreSQL's CPU than the queries). A SQLite file has no connection to lose or to open dearly.
+    """
+    if database_url.startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True, "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", 16)), "max_overflow": 16}
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -53,9 +67,6 @@ def load_settings(instance_path: str) -> dict:
         "APP_ENV": env,
         "SECRET_KEY": _secret_key(instance, env),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        # A server may drop an idle connection (a restart, a timeout): test each one as it leaves the pool. A SQLite
-        # file has no connection to lose, and the test would cost a query at every checkout.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", env != "development"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from app.database import _WriterQueue, request_may_write, write_transaction
 from app.extensions import db
 from app.units.models import Unit
+from tests.helpers.databases import BACKENDS
 from tests.helpers.queries import counting_queries
 
 
@@ -84,3 +85,29 @@ def test_sqlite_writers_of_two_processes_take_turns(tmp_path):
     finally:
         release.set()
         other.join(30)
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b == "postgresql"], indirect=True)  # none: no PG
+def test_a_busy_server_keeps_its_postgresql_connections_open(app):
+    """Sixteen threads serving in bursts, all at once then none, open sixteen connections and no more: a pool smaller
+    than the threads closes what comes back beyond its size, and every request then starts a PostgreSQL backend
+    (in the receipt storm that was more of PostgreSQL's CPU than the queries)."""
+    with app.app_context():
+        engine = db.engine
+    opened = []
+    sa.event.listen(engine, "connect", lambda *args: opened.append(1))
+    together = threading.Barrier(16)
+
+    def serve():
+        for _ in range(20):  # twenty bursts: all sixteen threads at once, then all of them idle
+            together.wait(30)
+            with app.app_context():
+                db.session.execute(sa.text("SELECT pg_sleep(0.002)"))
+                db.session.remove()  # what the end of a request does
+
+    threads = [threading.Thread(target=serve) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert 0 < len(opened) <= 16, f"{len(opened)} connections opened for 320 requests on 16 threads"
