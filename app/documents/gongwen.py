@@ -46,6 +46,35 @@ class RosterLine:
     is_description: bool = False
 
 
+@dataclass(frozen=True)
+class Meeting:
+    """A 纪要's meeting (§10.3): when and where, who chaired, who attended (出席), sat in (列席) or was away (请假)."""
+
+    date: date | None = None
+    place: str = ""
+    chair: str = ""
+    attendees: tuple[str, ...] = ()
+    observers: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrintedAttachment:
+    """An attachment printed after the text as 附件 pages (§7.3.7), from its file: a .docx or a PDF."""
+
+    title: str
+    extension: str  # "docx" or "pdf"
+    data: bytes
+
+
+# 公文's formats (§10): 文件 (the default), 信函 (letters to other organs), 纪要 (meeting minutes).
+KINDS = ("文件", "信函", "纪要")
+URGENCIES = ("特急", "加急")
+# 秘密 and above: printed only where the network is approved for classified documents (the notices layer checks).
+CLASSIFICATIONS = ("秘密", "机密", "绝密")
+DISCLOSURES = ("主动公开", "依申请公开", "不予公开")
+
+
 @dataclass
 class GongwenData:
     """Everything printed on a notice, as plain values (no database objects)."""
@@ -70,6 +99,27 @@ class GongwenData:
     # Rosters printed where the text says {{roster}} (key None) or {{roster:NAME}} (key NAME).
     rosters: dict[str | None, list[RosterLine]] = field(default_factory=dict)
     timestamp: datetime = datetime(2000, 1, 1)
+    kind: str = "文件"  # one of KINDS
+    # The elements above the mark (§7.2.1–§7.2.3), each empty when the notice has none.
+    copy_number: str = ""  # 份号 of this copy: six digits, "000123"
+    classification: str = ""  # 密级, one of CLASSIFICATIONS
+    classification_period: str = ""  # 保密期限: "1年"
+    urgency: str = ""  # 紧急程度, one of URGENCIES
+    # 签发人 (§7.2.6), in order: given, the notice is a 上行文 and the number moves left.
+    signers: list[str] = field(default_factory=list)
+    # 联合行文 (§7.2.4, §7.3.5): the lead organ's name (乌海市教育局) and the other issuing organs' names, in order.
+    # With joint organs the mark stacks the names, 文件 to their right, and each organ signs (the lead's signature
+    # being signature_organ, the others' their names).
+    organ_name: str = ""
+    joint_organs: list[str] = field(default_factory=list)
+    # 公开属性: one of DISCLOSURES, the reason for 不予公开, and where local practice prints it: in the 附注 line
+    # (False) or above the 版记 (True).
+    disclosure: str = ""
+    disclosure_reason: str = ""
+    disclosure_above_imprint: bool = False
+    meeting: Meeting | None = None  # 纪要 only
+    # Attachments printed as pages after the text and the distributed documents, before the 版记 (§7.3.7).
+    printed_attachments: list[PrintedAttachment] = field(default_factory=list)
 
 
 def text_width_chars(text: str) -> float:
@@ -545,4 +595,13 @@ def save_deterministic(document) -> bytes:
 
 
 def render_gongwen(data: GongwenData) -> bytes:
+    """The notice in its format: 文件 here, 信函 and 纪要 by their own renderers (which build on this one)."""
+    if data.kind == "信函":
+        from app.documents.letter import LetterRenderer
+
+        return LetterRenderer(data).render()
+    if data.kind == "纪要":
+        from app.documents.minutes import MinutesRenderer
+
+        return MinutesRenderer(data).render()
     return Renderer(data).render()
