@@ -25,3 +25,13 @@ class SettingsForm(FlaskForm):
         _l("Who may review (核稿) and sign (签发) a notice"),
         choices=options([(rule.value, SEPARATION_TITLES[rule]) for rule in Separation]),
     )
+    classified_network = BooleanField(
+        _l("This network is approved for classified documents (涉密网络)"),
+        description=_l("Only then may a notice carry 密级 秘密 or above. An ordinary intranet is not."),
+    )
+    disclosure_position = RadioField(
+        _l("Where 公开属性 prints"),
+        choices=options(
+            [("note", _l("In the note's place, under the date (附注)")), ("imprint", _l("On a line above the 版记"))]
+        ),
+    )

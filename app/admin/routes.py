@@ -37,6 +37,8 @@ def settings():
             "organ_name_mn_confirmed": current["organ_name_mn_confirmed"] == "1",
             "header_order": current["header_order"],
             "separation_of_duties": current["separation_of_duties"],
+            "classified_network": current["classified_network"] == "1",
+            "disclosure_position": current["disclosure_position"],
         }
     )
     if form.validate_on_submit():
@@ -47,6 +49,8 @@ def settings():
                 "organ_name_mn_confirmed": "1" if form.organ_name_mn_confirmed.data else "0",
                 "header_order": form.header_order.data,
                 "separation_of_duties": form.separation_of_duties.data,
+                "classified_network": "1" if form.classified_network.data else "0",
+                "disclosure_position": form.disclosure_position.data,
             },
         )
         flash(_("Settings saved."), "success")

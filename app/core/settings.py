@@ -43,6 +43,10 @@ DEFAULTS = {
     # Nobody reviews (核稿) or signs (签发) their own work, nor signs what they reviewed: strict | review_and_sign |
     # none (app/notices/services.py, Separation). A small bureau where one leader must do both relaxes it.
     "separation_of_duties": "strict",
+    # 1 only on a network approved for classified documents (涉密网络): then 密级 秘密 and above may be set and print.
+    "classified_network": "0",
+    # Where 公开属性 prints: "note" (in the 附注's place, under the date) or "imprint" (a line above the 版记).
+    "disclosure_position": "note",
 }
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.core.files import DOCX, PDF, read_bytes, store_bytes
+from app.core.files import DOCX, PDF, StoredFile, kind_of, read_bytes, store_bytes
 from app.core.limits import bounded
 from app.core.settings import get_setting
 from app.core.time import CHINA, utcnow
 from app.database import write_transaction
 from app.documents import pdf
-from app.documents.gongwen import GongwenData, RosterLine, render_gongwen
+from app.documents.gongwen import GongwenData, Meeting, PrintedAttachment, RosterLine, render_gongwen
 from app.documents.mongolian import MongolianData, render_mongolian
+from app.documents.stamping import stamp_copy_number
 from app.documents.text import roster_groups
 from app.extensions import db
 from app.notices.models import Notice, NoticeTranslation
@@ -39,9 +42,78 @@ def placeholder_number(notice: Notice) -> str:
     return f"{organ}\u3014{year}\u3015\u3000\u3000号"
 
 
+def organ_name(notice: Notice) -> str:
+    """The issuing organ's name (乌海市教育局): the series' organ, or the signing organ."""
+    return notice.series.unit.name if notice.series else notice.signature_organ
+
+
 def header_mark(notice: Notice) -> str:
-    """The red issuing-organ mark (乌海市教育局文件): the series', or the signing organ's name + 文件."""
+    """The red mark: 文件's (乌海市教育局文件: the series', or the organ's name + 文件), 纪要's (乌海市教育局会议纪要),
+    信函's (the organ's full name)."""
+    if notice.kind == "纪要":
+        return organ_name(notice) + "会议纪要"
+    if notice.kind == "信函":
+        return organ_name(notice)
     return notice.series.header_mark if notice.series else (notice.signature_organ + "文件")
+
+
+# 份号's line on the copy that has no number of its own (the one frozen at issue, the bureau's): as wide as six digits,
+# blank, so that the elements under it stay where each unit's copy has them and a unit's PDF gets its number stamped
+# into the space (numbered_copy).
+UNNUMBERED_COPY = "\u3000" * 3
+
+
+def copy_number_text(number: int | None) -> str:
+    """份号: six digits (§7.2.1)."""
+    return f"{number:06d}" if number else ""
+
+
+def _elements(notice: Notice, copy_number: int | None) -> dict:
+    """The elements of GB/T 9704 beyond the header's mark and number, the same on every rendering of the notice
+    but the 份号, which is each copy's own."""
+    meeting = notice.meeting or {}
+    return {
+        "kind": notice.kind or "文件",
+        # The record's own copy (frozen at issue) keeps the line blank, where each unit's copy has its number.
+        "copy_number": (copy_number_text(copy_number) or UNNUMBERED_COPY) if notice.copy_numbers else "",
+        "classification": notice.classification,
+        "classification_period": notice.classification_period if notice.classification else "",
+        "urgency": notice.urgency,
+        "signers": list(notice.signers or []) if notice.upward else [],
+        "organ_name": organ_name(notice),
+        "joint_organs": [organ["name"] for organ in notice.joint_organs or []],
+        "disclosure": notice.disclosure,
+        "disclosure_reason": notice.disclosure_reason if notice.disclosure == "不予公开" else "",
+        "disclosure_above_imprint": get_setting("disclosure_position") == "imprint",
+        "meeting": Meeting(
+            date=date.fromisoformat(meeting["date"]) if meeting.get("date") else None,
+            place=meeting.get("place", ""),
+            chair=meeting.get("chair", ""),
+            attendees=tuple(meeting.get("attendees", ())),
+            observers=tuple(meeting.get("observers", ())),
+            absent=tuple(meeting.get("absent", ())),
+        )
+        if notice.kind == "纪要"
+        else None,
+    }
+
+
+def printed_attachments(notice: Notice) -> list[PrintedAttachment]:
+    """The attachments printed after the text as 附件 pages, with their files."""
+    printed = [a for a in notice.attachments if a.print_as_pages]
+    if not printed:
+        return []
+    # What each file is, as detected when it was stored (not what its name says).
+    kinds = dict(
+        db.session.execute(
+            select(StoredFile.sha256, StoredFile.content_type).where(
+                StoredFile.sha256.in_([a.file_sha256 for a in printed])
+            )
+        ).all()
+    )
+    return [
+        PrintedAttachment(a.title, kind_of(kinds[a.file_sha256]).extension, read_bytes(a.file_sha256)) for a in printed
+    ]
 
 
 def _header(notice: Notice) -> dict:
@@ -54,10 +126,15 @@ def _header(notice: Notice) -> dict:
     }
 
 
-def gongwen_data(notice: Notice, *, attachments: list[str] | None = None) -> GongwenData:
-    """attachments: the 附件说明's names, for a notice not in the database (the editor's preview); else its own."""
+def gongwen_data(
+    notice: Notice, *, attachments: list[str] | None = None, copy_number: int | None = None
+) -> GongwenData:
+    """attachments: the 附件说明's names, for a notice not in the database (the editor's preview); else its own.
+    copy_number: the 份号 of one unit's copy (a notice distributed in counted copies)."""
     return GongwenData(
         **_header(notice),
+        **_elements(notice, copy_number),
+        printed_attachments=printed_attachments(notice) if attachments is None else [],
         title=notice.title,
         addressee_text=notice.addressee_text,
         body=notice.body,
@@ -76,8 +153,10 @@ def gongwen_data(notice: Notice, *, attachments: list[str] | None = None) -> Gon
     )
 
 
-def render_notice_docx(notice: Notice, *, attachments: list[str] | None = None) -> bytes:
-    return render_gongwen(gongwen_data(notice, attachments=attachments))
+def render_notice_docx(
+    notice: Notice, *, attachments: list[str] | None = None, copy_number: int | None = None
+) -> bytes:
+    return render_gongwen(gongwen_data(notice, attachments=attachments, copy_number=copy_number))
 
 
 def notice_docx(notice: Notice) -> bytes:
@@ -210,3 +289,9 @@ def mongolian_version_pdf(
     if not translation.is_frozen:
         return convert(docx, vertical=True, person=person)
     return made_once(translation, "pdf_sha256", lambda: convert(docx, vertical=True, person=person))
+
+
+def numbered_copy(pdf: bytes, number: int) -> bytes:
+    """A unit's copy of a notice distributed in counted copies: its PDF with the copy's 份号 where the .docx prints
+    it (app/documents/stamping.py)."""
+    return stamp_copy_number(pdf, copy_number_text(number))

@@ -9,6 +9,7 @@ JavaScript the whole page comes back.
 
 import difflib
 from dataclasses import asdict, replace
+from datetime import date
 
 from flask import current_app, flash, request, url_for
 from flask_babel import gettext as _
@@ -62,8 +63,17 @@ def build_form(notice: Notice | None = None) -> NoticeForm:
 def _form_values(data: NoticeData, *, version: int) -> dict:
     """NoticeData as the form's fields name it (the addressees as four lists of ids)."""
     values = asdict(data)
-    del values["addressees"], values["cc"]
+    del values["addressees"], values["cc"], values["signers"], values["joint_organs"], values["meeting"]
+    meeting = data.meeting or {}
     return values | {
+        "signers_text": LIST_SEPARATOR.join(data.signers),
+        "joint_organs_text": "\n".join(joint_organ_line(o) for o in data.joint_organs),
+        "meeting_date": _date_or_none(meeting.get("date")),
+        "meeting_place": meeting.get("place", ""),
+        "meeting_chair": meeting.get("chair", ""),
+        "meeting_attendees": LIST_SEPARATOR.join(meeting.get("attendees", [])),
+        "meeting_observers": LIST_SEPARATOR.join(meeting.get("observers", [])),
+        "meeting_absent": LIST_SEPARATOR.join(meeting.get("absent", [])),
         "addressee_groups": list(data.addressees.group_ids),
         "addressee_units": list(data.addressees.unit_ids),
         "addressee_others": LIST_SEPARATOR.join(data.addressees.others),
@@ -108,7 +118,53 @@ def form_data(form: NoticeForm) -> NoticeData:
         reply_requested=bool(reply_fields),
         reply_fields=reply_fields,
         ack_due_on=form.ack_due_on.data,
+        urgency=form.urgency.data or "",
+        copy_numbers=bool(form.copy_numbers.data),
+        classification=form.classification.data or "",
+        classification_period=form.classification_period.data or "",
+        upward=bool(form.upward.data),
+        signers=list(names_in(form.signers_text.data)),
+        joint_organs=joint_organs_in(form.joint_organs_text.data),
+        disclosure=form.disclosure.data or "",
+        disclosure_reason=(form.disclosure_reason.data or "") if form.disclosure.data == "不予公开" else "",
+        meeting=_meeting(form) if form.kind.data == "纪要" else {},
     )
+
+
+def joint_organ_line(organ: dict) -> str:
+    return organ["name"] + (f"：{organ['signer']}" if organ.get("signer") else "")
+
+
+def joint_organs_in(text: str | None) -> list[dict]:
+    """The lines of the joint organs' field: 乌海市财政局 or 乌海市财政局：李明 (who signed for it)."""
+    organs = []
+    for line in (text or "").splitlines():
+        name, _colon, signer = line.replace(":", "：").partition("：")
+        if name.strip(" \t\u3000"):
+            organ = {"name": name.strip(" \t\u3000")}
+            if signer.strip(" \t\u3000"):
+                organ["signer"] = signer.strip(" \t\u3000")
+            organs.append(organ)
+    return organs
+
+
+def _meeting(form: NoticeForm) -> dict:
+    meeting = {
+        "date": form.meeting_date.data.isoformat() if form.meeting_date.data else "",
+        "place": form.meeting_place.data or "",
+        "chair": form.meeting_chair.data or "",
+        "attendees": list(names_in(form.meeting_attendees.data)),
+        "observers": list(names_in(form.meeting_observers.data)),
+        "absent": list(names_in(form.meeting_absent.data)),
+    }
+    return {key: value for key, value in meeting.items() if value}
+
+
+def _date_or_none(text: str | None):
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _reply_fields(form: NoticeForm) -> list[dict]:

@@ -13,12 +13,19 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
-from app.notices.models import NOTICE_KINDS, REPLY_FIELD_TITLES, STATUS_TITLES
-from app.notices.services import COUNTERSIGNING_TITLES
+from app.documents.gongwen import CLASSIFICATIONS
+from app.notices.models import (
+    DISCLOSURE_TITLES,
+    KIND_TITLES,
+    REPLY_FIELD_TITLES,
+    STATUS_TITLES,
+    URGENCY_TITLES,
+)
+from app.notices.services import COUNTERSIGNING_TITLES, classification_refusal
 
 MAX_BODY = 200_000  # characters: about sixty pages of 3号仿宋
 
@@ -32,6 +39,23 @@ class DocumentForm(Form):
         validators=[Optional(), Length(max=500), DocumentSafe()],
     )
     body = TextAreaField(_l("Its text"), validators=[Optional(), Length(max=MAX_BODY), DocumentSafe()])
+
+
+class NotClassifiedHere:
+    """密级 秘密 and above only where the network is approved for classified documents (the setting)."""
+
+    def __call__(self, form, field):
+        refusal = classification_refusal(field.data or "")
+        if refusal:
+            raise ValidationError(refusal)
+
+
+class ReasonForWithholding:
+    """不予公开 says why (the 政府信息公开条例's grounds)."""
+
+    def __call__(self, form, field):
+        if form.disclosure.data == "不予公开" and not (field.data or "").strip():
+            raise ValidationError(_l("不予公开: say why (the reason is printed)."))
 
 
 class ReplyFieldForm(Form):
@@ -53,7 +77,7 @@ MAX_REPLY_FIELDS = 12
 
 class NoticeForm(FlaskForm):
     series_id = SelectField(_l("Document series"), coerce=int, validators=[Optional()])
-    kind = SelectField(_l("Kind"), choices=options((k, k) for k in NOTICE_KINDS[:1]))
+    kind = SelectField(_l("Format"), choices=options(KIND_TITLES.items()), default="文件")
     title = TextAreaField(
         _l("Title"), filters=[strip_spaces], validators=[DataRequired(), Length(max=500), DocumentSafe()]
     )
@@ -101,6 +125,67 @@ class NoticeForm(FlaskForm):
         description=_l("Left empty, it becomes the day of issue."),
     )
     label_documents_as_attachments = BooleanField(_l("Label the distributed documents as 附件"))
+    # The elements above the mark and around the number (GB/T 9704 §7.2)
+    urgency = SelectField(_l("Urgency (紧急程度)"), choices=options(URGENCY_TITLES.items()), default="")
+    copy_numbers = BooleanField(
+        _l("Number each unit's copy (份号)"), description=_l("Each unit's download carries its own six-digit number.")
+    )
+    classification = SelectField(
+        _l("Classification (密级)"),
+        choices=options([("", _l("Not classified")), *((c, c) for c in CLASSIFICATIONS)]),
+        default="",
+        validators=[NotClassifiedHere()],
+    )
+    classification_period = StringField(
+        _l("Period (保密期限)"),
+        description=_l("For example 1年; printed as 秘密★1年."),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=20), DocumentSafe()],
+    )
+    upward = BooleanField(
+        _l("To a higher organ (上行文: 请示, 报告)"),
+        description=_l("The number moves left and 签发人 prints on its right."),
+    )
+    signers_text = StringField(
+        _l("签发人, in order"),
+        description=_l("Separated by 、. Whoever signs (签发) the notice is added."),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=500), DocumentSafe()],
+    )
+    joint_organs_text = TextAreaField(
+        _l("Joint issuing organs (联合行文)"),
+        description=_l(
+            "The other organs, one per line, after this one; after a colon, who signed for it: 乌海市财政局：李明"
+        ),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=2000), DocumentSafe()],
+    )
+    disclosure = SelectField(_l("Disclosure (公开属性)"), choices=options(DISCLOSURE_TITLES.items()), default="")
+    disclosure_reason = StringField(
+        _l("Reason for not disclosing"),
+        filters=[strip_spaces],
+        validators=[ReasonForWithholding(), Length(max=500), DocumentSafe()],  # not Optional(): it clears the refusal
+    )
+    # A 纪要's meeting
+    meeting_date = DateField(_l("Meeting date"), validators=[Optional()])
+    meeting_place = StringField(
+        _l("Place"), filters=[strip_spaces], validators=[Optional(), Length(max=200), DocumentSafe()]
+    )
+    meeting_chair = StringField(
+        _l("Chaired by"), filters=[strip_spaces], validators=[Optional(), Length(max=200), DocumentSafe()]
+    )
+    meeting_attendees = TextAreaField(
+        _l("Present (出席)"),
+        description=_l("Names (with their units), separated by 、"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=4000), DocumentSafe()],
+    )
+    meeting_observers = TextAreaField(
+        _l("Sitting in (列席)"), filters=[strip_spaces], validators=[Optional(), Length(max=4000), DocumentSafe()]
+    )
+    meeting_absent = TextAreaField(
+        _l("Excused (请假)"), filters=[strip_spaces], validators=[Optional(), Length(max=4000), DocumentSafe()]
+    )
     reply_fields = FieldList(FormField(ReplyFieldForm), min_entries=0, max_entries=MAX_REPLY_FIELDS)
     ack_due_on = DateField(
         _l("Units acknowledge by (签收期限)"),
@@ -175,6 +260,10 @@ class AttachmentForm(FlaskForm):
         validators=[DataRequired(), Length(max=200), DocumentSafe()],
     )
     file = FileField(_l("File (PDF, Word, Excel, PowerPoint, OFD, image or zip)"))
+    print_as_pages = BooleanField(
+        _l("Print it after the text as 附件 pages (Word or PDF)"),
+        description=_l("Otherwise it is a separate download, named in the 附件说明."),
+    )
 
 
 class DocumentTranslationForm(Form):

@@ -16,8 +16,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.core.audit import record
-from app.core.files import FileRejected, store_upload
+from app.core.files import DOCX, PDF, FileRejected, store_upload
 from app.core.time import CHINA
+from app.documents.gongwen import CLASSIFICATIONS, DISCLOSURES, URGENCIES
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
 from app.notices.jobs import ask_for_files
@@ -37,6 +38,7 @@ from app.notices.services import (
     NoticeData,
     add_draft,
     apply_data,
+    classification_refusal,
     imprint_organ_of,
 )
 from app.notices.signals import notice_issued
@@ -62,7 +64,17 @@ FIELDS = {
     "imprinted_on",
     "mongolian",
     "distribute",
+    "urgency",
+    "copy_numbers",
+    "classification",
+    "classification_period",
+    "signers",
+    "joint_organs",
+    "disclosure",
+    "disclosure_reason",
+    "meeting",
 }
+MEETING_FIELDS = {"date", "place", "chair", "attendees", "observers", "absent"}
 MONGOLIAN_FIELDS = {
     "title",
     "addressees",
@@ -155,6 +167,60 @@ def _documents(entry: dict, field: str) -> list[DocumentText]:
     return documents
 
 
+def _choice(entry: dict, field: str, choices) -> str:
+    value = _text(entry, field)
+    if value and value not in choices:
+        raise _FieldError(field, f"must be one of {'、'.join(choices)}")
+    return value
+
+
+def _elements(entry: dict, kind: str) -> dict:
+    """The elements of GB/T 9704 beyond a plain 文件's, as NoticeData names them."""
+    classification = _choice(entry, "classification", CLASSIFICATIONS)
+    refusal = classification_refusal(classification)
+    if refusal:
+        raise _FieldError("classification", refusal)
+    disclosure = _choice(entry, "disclosure", DISCLOSURES)
+    if disclosure == "不予公开" and not _text(entry, "disclosure_reason").strip():
+        raise _FieldError("disclosure_reason", "不予公开 needs its reason")
+    signers = _names(entry, "signers")
+    meeting = entry.get("meeting", {})
+    if meeting and kind != "纪要":
+        raise _FieldError("meeting", "only a 纪要 has a meeting")
+    return {
+        "urgency": _choice(entry, "urgency", URGENCIES),
+        "copy_numbers": _flag(entry, "copy_numbers", False),
+        "classification": classification,
+        "classification_period": _text(entry, "classification_period"),
+        "upward": bool(signers),
+        "signers": signers,
+        "joint_organs": [{"name": name} for name in _names(entry, "joint_organs")],
+        "disclosure": disclosure,
+        "disclosure_reason": _text(entry, "disclosure_reason") if disclosure == "不予公开" else "",
+        "meeting": _meeting(meeting),
+    }
+
+
+def _meeting(value) -> dict:
+    if not isinstance(value, dict):
+        raise _FieldError("meeting", "must be an object")
+    unknown = sorted(set(value) - MEETING_FIELDS)
+    if unknown:
+        raise _FieldError(f"meeting.{unknown[0]}", "is not a field of a meeting")
+    try:
+        meeting = {
+            "date": _date(value, "date").isoformat() if value.get("date") is not None else "",
+            "place": _text(value, "place"),
+            "chair": _text(value, "chair"),
+            "attendees": _names(value, "attendees"),
+            "observers": _names(value, "observers"),
+            "absent": _names(value, "absent"),
+        }
+    except _FieldError as exc:
+        raise _FieldError(f"meeting.{exc.field}", exc.message) from None
+    return {key: item for key, item in meeting.items() if item}
+
+
 class _Loader:
     def __init__(self, actor, base_dir: Path, max_bytes: int):
         self.actor, self.base_dir, self.max_bytes = actor, base_dir, max_bytes
@@ -212,6 +278,7 @@ class _Loader:
             imprint_organ=_text(entry, "imprint_organ", imprint_organ_of(organ)),
             imprinted_on=_date(entry, "imprinted_on"),
             label_documents_as_attachments=_flag(entry, "documents_as_attachments", False),
+            **_elements(entry, kind),
         )
         distribute = _flag(entry, "distribute", False)
         if "number" in entry:
@@ -271,8 +338,9 @@ class _Loader:
             raise _FieldError("attachments", "must be a list of {title, path}")
         for index, item in enumerate(value, start=1):
             field = f"attachments[{index}]"
-            if not isinstance(item, dict) or set(item) != {"title", "path"}:
-                raise _FieldError(field, "must be an object with a title and a path")
+            if not isinstance(item, dict) or not {"title", "path"} <= set(item) <= {"title", "path", "print_as_pages"}:
+                raise _FieldError(field, "must be an object with a title and a path (and print_as_pages)")
+            print_as_pages = _flag(item, "print_as_pages", False)
             path = (self.base_dir / _text(item, "path")).resolve()
             if not path.is_file():
                 raise _FieldError(field, f"no file at {path}")
@@ -280,9 +348,15 @@ class _Loader:
                 stored = store_upload(path.read_bytes(), allowed=ATTACHMENT_KINDS, max_bytes=self.max_bytes)
             except FileRejected as exc:
                 raise _FieldError(field, str(exc)) from None
+            if print_as_pages and stored.content_type not in (DOCX.content_type, PDF.content_type):
+                raise _FieldError(f"{field}.print_as_pages", "only a .docx or a PDF can be printed as pages")
             notice.attachments.append(
                 NoticeAttachment(
-                    position=index - 1, title=_text(item, "title"), filename=path.name[:255], file_sha256=stored.sha256
+                    position=index - 1,
+                    title=_text(item, "title"),
+                    filename=path.name[:255],
+                    file_sha256=stored.sha256,
+                    print_as_pages=print_as_pages,
                 )
             )
 

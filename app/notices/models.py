@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.core.time import utcnow
 from app.core.types import UTCDateTime
+from app.documents.gongwen import KINDS
 from app.extensions import db
 from app.units.addressees import Addressees, AddresseesType
 from app.units.models import Unit
@@ -58,8 +59,20 @@ REPLY_FIELD_TITLES = {
     "file": _l("File"),
 }
 
-# 文件 now; the model leaves room for 信函 and 纪要 (each has its own layout).
-NOTICE_KINDS = ("文件", "信函", "纪要")
+# GB/T 9704 §10: 文件, 信函 (函 to other organs), 纪要 (meeting minutes); each has its own layout.
+NOTICE_KINDS = KINDS
+KIND_TITLES = {
+    "文件": _l("文件 (a notice)"),
+    "信函": _l("信函 (a letter to another organ)"),
+    "纪要": _l("纪要 (minutes)"),
+}
+URGENCY_TITLES = {"": _l("Not urgent"), "特急": _l("特急 (extra urgent)"), "加急": _l("加急 (urgent)")}
+DISCLOSURE_TITLES = {
+    "": _l("Not stated"),
+    "主动公开": _l("主动公开 (published)"),
+    "依申请公开": _l("依申请公开 (on request)"),
+    "不予公开": _l("不予公开 (not disclosed)"),
+}
 
 
 def format_document_number(organ_code: str, year: int, serial: int) -> str:
@@ -137,6 +150,26 @@ class Notice(db.Model):
     imprint_organ: Mapped[str] = mapped_column(String(200), default="", server_default="")
     imprinted_on: Mapped[date | None] = mapped_column(Date)  # 印发日期
     label_documents_as_attachments: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The elements of GB/T 9704 a notice may carry (app/documents/gongwen.py GongwenData says how each prints).
+    urgency: Mapped[str] = mapped_column(String(8), default="", server_default="")  # 特急 | 加急 | ""
+    # 份号: each unit's copy numbered (Distribution.copy_number), in the order the notice is sent.
+    copy_numbers: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # 密级 and 保密期限: refused unless the network is approved for classified documents (setting classified_network).
+    classification: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    classification_period: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # A 上行文 (请示, 报告 to a higher organ) prints 签发人: the names in `signers`, in order; the 签发 step adds
+    # the person who signs.
+    upward: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    signers: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # 联合行文: the other issuing organs, in order: [{"name": "乌海市财政局", "signer": "李明"}], the lead being the
+    # series' organ; "signer" is who signed (签发) for that organ, as the secretary records it.
+    joint_organs: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # 公开属性: 主动公开 | 依申请公开 | 不予公开 (with its reason) | "".
+    disclosure: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    disclosure_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A 纪要's meeting: {"date": "2023-03-01", "place": "…", "chair": "…", "attendees": [...], "observers": [...],
+    # "absent": [...]}; empty for the other kinds.
+    meeting: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     reply_requested: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What a unit's reply (回执) asks for, in order: [{"key": "f1", "label": "参加人员", "type": "text",
     # "required": true}, ...], type one of REPLY_FIELD_TYPES. A notice asks for a reply (reply_requested) when it has
@@ -231,6 +264,8 @@ class NoticeAttachment(db.Model):
     title: Mapped[str] = mapped_column(Text)
     filename: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(ForeignKey("stored_files.sha256", ondelete="RESTRICT"))
+    # A .docx or PDF printed after the text as 附件 pages (§7.3.7); otherwise a separate download.
+    print_as_pages: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     notice: Mapped[Notice] = relationship(back_populates="attachments")
 

@@ -20,6 +20,7 @@ from app.notices.documents import (
     notice_docx,
     notice_pdf,
     notice_rosters,
+    numbered_copy,
     render_notice_docx,
 )
 from app.notices.forms import (
@@ -64,7 +65,7 @@ from app.notices.services import (
     visible_notice,
     withheld_steps,
 )
-from app.notices.signals import answers, notice_page
+from app.notices.signals import answers, copy_requested, notice_page
 
 bp = Blueprint("notices", __name__)
 
@@ -215,7 +216,15 @@ def attach(notice_id: int):
     elif valid:
         limit = current_app.config["MAX_UPLOAD_BYTES"]
         try:
-            add_attachment(current_user, notice, form.title.data, upload.read(limit + 1), upload.filename, limit)
+            add_attachment(
+                current_user,
+                notice,
+                form.title.data,
+                upload.read(limit + 1),
+                upload.filename,
+                limit,
+                print_as_pages=bool(form.print_as_pages.data),
+            )
         except NoticeError as exc:
             db.session.rollback()
             form.file.errors.append(_("The file was not attached: %(reason)s", reason=str(exc)))
@@ -397,8 +406,11 @@ def countersign(notice_id: int):
 @bp.get("/notices/<int:notice_id>/document.docx")
 @login_required
 def document_docx(notice_id: int):
+    """The notice as Word: the frozen file, or for a unit holding a numbered copy (份号) that copy."""
     notice = visible_notice(current_user, notice_id) or abort(404)
-    return send_download(notice_docx(notice), notice.number or notice.title, DOCX)
+    copy = _copy_number(notice)
+    docx = render_notice_docx(notice, copy_number=copy) if copy else notice_docx(notice)
+    return send_download(docx, notice.number or notice.title, DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/document.pdf")
@@ -409,7 +421,17 @@ def document_pdf(notice_id: int):
         pdf = notice_pdf(notice, person=current_user.id)
     except (PdfUnavailable, PdfConversionFailed, Busy) as exc:
         return _no_pdf(notice, exc)
+    copy = _copy_number(notice)
+    if copy:
+        pdf = numbered_copy(pdf, copy)
     return send_download(pdf, notice.number or notice.title, PDF, inline=request.args.get("inline") == "1")
+
+
+def _copy_number(notice: Notice) -> int | None:
+    """The 份号 of the copy the person's unit holds, when the notice went out in counted copies."""
+    if not (notice.is_issued and notice.copy_numbers):
+        return None
+    return next(iter(answers(copy_requested, notice, user=current_user)), None)
 
 
 # The preview: the document as it will print, at every stage

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -244,6 +244,29 @@ class NoticeData:
     # What the reply asks, in order ({"key", "label", "type", "required"}); reply_requested follows from it.
     reply_fields: list[dict] = field(default_factory=list)
     ack_due_on: date | None = None  # units acknowledge by the end of this day (Beijing time)
+    # The elements of GB/T 9704 (Notice's columns of the same names say what each holds).
+    urgency: str = ""
+    copy_numbers: bool = False
+    classification: str = ""
+    classification_period: str = ""
+    upward: bool = False
+    signers: list[str] = field(default_factory=list)
+    joint_organs: list[dict] = field(default_factory=list)
+    disclosure: str = ""
+    disclosure_reason: str = ""
+    meeting: dict = field(default_factory=dict)
+
+
+def classification_refusal(classification: str) -> str | None:
+    """Why this 密级 may not be set here, or None. A network not approved for classified documents (the normal case
+    of an education intranet; the setting classified_network says otherwise) must not carry them at all."""
+    if not classification or get_setting("classified_network") == "1":
+        return None
+    return _(
+        "Classified documents (%(level)s) must not be handled on a network that is not approved for them: "
+        "涉密文件不得在非涉密网络中处理. Send it through the classified channel instead.",
+        level=classification,
+    )
 
 
 # NoticeData's fields that a Notice stores under the same name and as they are; the others are derived.
@@ -280,7 +303,11 @@ def lint_notice(notice: Notice) -> list[Finding]:
 
 
 def apply_data(notice: Notice, data: NoticeData) -> None:
-    """Write the data into the notice (a new draft, the draft being saved, a notice being imported)."""
+    """Write the data into the notice (a new draft, the draft being saved, a notice being imported). Raises
+    NoticeError, changing nothing, for a 密级 this network may not carry."""
+    refusal = classification_refusal(data.classification)
+    if refusal:
+        raise NoticeError(refusal)
     for name in _STORED_AS_IS:
         setattr(notice, name, getattr(data, name))
     notice.series_id = data.series_id or None
@@ -374,17 +401,27 @@ def start_correction(actor, original: Notice) -> Notice:
 ATTACHMENT_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
 
 
-def add_attachment(actor, notice: Notice, title: str, data: bytes, filename: str, max_bytes: int):
-    """Store the file by its hash and list it under the draft's 附件说明."""
+def add_attachment(
+    actor, notice: Notice, title: str, data: bytes, filename: str, max_bytes: int, *, print_as_pages: bool = False
+):
+    """Store the file by its hash and list it under the draft's 附件说明; a Word file or a PDF may also be printed
+    after the text as 附件 pages."""
     if notice.status != NoticeStatus.draft:
         raise NoticeError(_("Files can only be attached to a draft."))
     try:
         stored = store_upload(data, allowed=ATTACHMENT_KINDS, max_bytes=max_bytes)
     except FileRejected as exc:
         raise NoticeError(str(exc)) from exc
+    if print_as_pages and stored.content_type not in (DOCX.content_type, PDF.content_type):
+        raise NoticeError(_("Only a Word (.docx) file or a PDF can be printed as pages; this one stays a download."))
     position = len(notice.attachments)
     attachment = NoticeAttachment(
-        notice=notice, position=position, title=title, filename=filename[:255], file_sha256=stored.sha256
+        notice=notice,
+        position=position,
+        title=title,
+        filename=filename[:255],
+        file_sha256=stored.sha256,
+        print_as_pages=print_as_pages,
     )
     db.session.add(attachment)
     record_edit(actor, notice)
@@ -613,6 +650,10 @@ def advance(actor, notice: Notice, action: str, comment: str = "") -> Notice:
     elif action == "submitted":
         notice.is_returned = False
     if action == "signed":
+        if notice.upward and actor.display_name not in (notice.signers or []):
+            # 签发人 (§7.2.6) of a 上行文: who signed it, after any the secretary named (a new list, so that the
+            # JSON column sees the change).
+            notice.signers = [*(notice.signers or []), actor.display_name]
         record(actor, "notice.sign", notice, title=notice.title)
     _commit_step()
     return notice
@@ -775,6 +816,11 @@ def issue_notice(actor, notice: Notice, comment: str = "") -> Notice:
         raise NoticeError(_("Someone else has just taken a step on this notice. Look at it again.")) from None
 
 
+# An urgent notice's units acknowledge by the end of the day it is issued (特急) or of the next (加急), unless the
+# secretary set a 签收期限 of their own.
+URGENT_ACK_DAYS = {"特急": 0, "加急": 1}
+
+
 def _issue(actor, notice: Notice, comment: str) -> Notice:
     errors = blocking(lint_notice(notice))
     if errors:
@@ -790,6 +836,9 @@ def _issue(actor, notice: Notice, comment: str) -> Notice:
     notice.issued_at = utcnow()
     if notice.imprinted_on is None:
         notice.imprinted_on = notice.issued_at.astimezone(CHINA).date()
+    if notice.ack_due_at is None and notice.urgency in URGENT_ACK_DAYS:
+        due = notice.issued_at.astimezone(CHINA).date() + timedelta(days=URGENT_ACK_DAYS[notice.urgency])
+        notice.ack_due_at = datetime.combine(due, time(23, 59, 59), CHINA)
     notice.events.append(NoticeEvent(actor_id=actor.id, action="issued", comment=comment))
     db.session.flush()
     notice_issued.send(notice, distribute=True)  # receipts distribute it, in this transaction

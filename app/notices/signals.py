@@ -4,8 +4,8 @@ Notices import nothing of receipts, rosters or tasks: those packages connect to 
 listeners.py, which create_app imports (as Indico's features connect to its signals). A feature taken away takes
 its receivers with it; notices keep working, sending to no one.
 
-Signals that ask (may_read_notice, roster_requested, notice_page) collect what their receivers return; answers()
-gives those that said something.
+Signals that ask (may_read_notice, copy_requested, roster_requested, notice_page) collect what their receivers
+return; answers() gives those that said something.
 """
 
 from dataclasses import dataclass
@@ -41,6 +41,12 @@ may_read_notice = _signals.signal(
     "may-read-notice",
     doc="""Sent with an issued notice and `user` (someone outside the bureau): a receiver returns True when the
     user may read it (receipts: it was sent to the user's unit). Nobody says so: the user may not.""",
+)
+
+copy_requested = _signals.signal(
+    "copy-requested",
+    doc="""Sent with an issued notice distributed in counted copies (份号) and `user`: a receiver returns the number
+    of the copy the user's unit holds (receipts: its distribution's copy_number), or None.""",
 )
 
 roster_requested = _signals.signal(

@@ -23,7 +23,7 @@ from app.core.todo import DoneItem, TodoGroup, TodoItem, done_requested, todo_re
 from app.extensions import db
 from app.i18n import format_date
 from app.notices.models import Notice, NoticeStatus
-from app.notices.signals import Panel, may_read_notice, notice_issued, notice_page
+from app.notices.signals import Panel, copy_requested, may_read_notice, notice_issued, notice_page
 from app.receipts import services
 from app.receipts.forms import receipt_form
 from app.receipts.models import Distribution, Reminder
@@ -39,6 +39,11 @@ def _distribute(notice: Notice, *, distribute: bool) -> None:
 @may_read_notice.connect
 def _sent_to_the_readers_unit(notice: Notice, *, user) -> bool:
     return services.sent_to_unit(notice, user.unit_id)
+
+
+@copy_requested.connect
+def _copy_of_the_readers_unit(notice: Notice, *, user) -> int | None:
+    return services.copy_number_of(notice, user.unit_id)
 
 
 @notice_page.connect
@@ -146,9 +151,16 @@ def _unacknowledged_items(user, limit: int) -> list[TodoItem]:
         select(Distribution)
         .join(Notice, Notice.id == Distribution.notice_id)
         .where(_waiting_on(user), ~_reminded())
-        .options(contains_eager(Distribution.notice).load_only(Notice.title, Notice.ack_due_at))
-        # Those with a deadline first, the nearest (or longest past) first; then the longest waiting.
-        .order_by(Notice.ack_due_at.is_(None), Notice.ack_due_at, Distribution.delivered_at, Distribution.id)
+        .options(contains_eager(Distribution.notice).load_only(Notice.title, Notice.ack_due_at, Notice.urgency))
+        # 特急 first, then 加急; then those with a deadline, the nearest (or longest past) first; then the longest
+        # waiting.
+        .order_by(
+            services.urgency_rank(Notice.urgency),
+            Notice.ack_due_at.is_(None),
+            Notice.ack_due_at,
+            Distribution.delivered_at,
+            Distribution.id,
+        )
         .limit(limit)
     ).all()
     now = utcnow()
@@ -160,6 +172,7 @@ def _unacknowledged_items(user, limit: int) -> list[TodoItem]:
             at=d.delivered_at,
             due=d.notice.ack_due_at,
             is_overdue=d.notice.ack_due_at is not None and d.notice.ack_due_at < now,
+            badge=d.notice.urgency,
         )
         for d in distributions
     ]

@@ -38,6 +38,9 @@ class Distribution(db.Model):
     # stored file and the name it was uploaded with. A field left empty has no key.
     reply_values: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # 份号 of the unit's copy, for a notice distributed in counted copies (Notice.copy_numbers): 1, 2, … in the order
+    # it was sent; printed six digits wide on the unit's download.
+    copy_number: Mapped[int | None] = mapped_column(Integer)
 
     notice: Mapped[Notice] = relationship()
     unit: Mapped[Unit] = relationship()

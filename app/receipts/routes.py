@@ -230,8 +230,8 @@ def send_supplement(notice_id: int):
 @bp.post("/notices/<int:notice_id>/reminders")
 @roles_required(Role.secretary, Role.staff)
 def send_reminders(notice_id: int):
-    """催办. Units reminded within the last 24 hours are not reminded again at once: the receipt view comes back
-    saying who was reminded when, with a button that sends it all the same (confirm=1)."""
+    """催办. Units reminded lately (24 hours, less for an urgent notice) are not reminded again at once: the receipt
+    view comes back saying who was reminded when, with a button that sends it all the same (confirm=1)."""
     notice = db.session.get(Notice, notice_id) or abort(404)
     form = ReminderForm()
     scope = "chosen" if request.form.get("scope") == "chosen" else "all"

@@ -12,7 +12,7 @@ from functools import lru_cache
 from itertools import groupby
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, exists, func, insert, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, select, update
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -68,7 +68,18 @@ def distribute(notice: Notice) -> list[Distribution]:
             distribution = Distribution(notice_id=notice.id, unit_id=unit_id, role=role, delivered_at=now)
             db.session.add(distribution)
             created.append(distribution)
+    _number_copies(notice, created)
     return created
+
+
+def _number_copies(notice: Notice, made: list[Distribution]) -> None:
+    """份号 (§7.2.1) for a notice distributed in counted copies: each unit's copy the next number, in the order it
+    was sent (主送 first, then 抄送; units sent later by 补发 after them)."""
+    if not notice.copy_numbers or not made:
+        return
+    last = db.session.scalar(select(func.max(Distribution.copy_number)).where(Distribution.notice_id == notice.id))
+    for number, distribution in enumerate(made, start=(last or 0) + 1):
+        distribution.copy_number = number
 
 
 # A clerk's side
@@ -102,6 +113,13 @@ def sent_to_unit(notice: Notice, unit_id: int) -> bool:
             select(Distribution.id).where(Distribution.notice_id == notice.id, Distribution.unit_id == unit_id)
         )
         is not None
+    )
+
+
+def copy_number_of(notice: Notice, unit_id: int) -> int | None:
+    """The 份号 of the copy this unit holds, for a notice distributed in counted copies."""
+    return db.session.scalar(
+        select(Distribution.copy_number).where(Distribution.notice_id == notice.id, Distribution.unit_id == unit_id)
     )
 
 
@@ -323,6 +341,7 @@ def _inbox_lines_statement(*, pending_only: bool):
             _notices.c.signed_on,
             _notices.c.ack_due_at,
             _series.c.organ_code,
+            _notices.c.urgency,
         )
         .select_from(
             _distributions.join(_notices, _notices.c.id == _distributions.c.notice_id).outerjoin(
@@ -360,6 +379,7 @@ class InboxLine:
     role: str  # "to" or "cc"
     state: str  # "acknowledged", "opened" or "unread"
     is_overdue: bool  # Distribution.is_overdue
+    urgency: str = ""  # 特急, 加急 or ""
 
 
 def inbox_counts(user) -> InboxCounts:
@@ -377,11 +397,11 @@ def inbox_lines(user, *, pending_only: bool = False, limit: int, offset: int = 0
         _INBOX_LINES[pending_only], {"unit_id": user.unit_id, "limit": limit, "offset": offset}
     ).all()
     lines = []
-    for id_, notice_id, role, acknowledged_at, opened_at, title, year, serial, signed_on, due, organ in rows:
+    for id_, notice_id, role, acknowledged_at, opened_at, title, year, serial, signed_on, due, organ, urgency in rows:
         number = format_document_number(organ, year, serial) if None not in (organ, year, serial) else None
         state = "acknowledged" if acknowledged_at else ("opened" if opened_at else "unread")
         overdue = acknowledged_at is None and due is not None and due < now
-        lines.append(InboxLine(id_, notice_id, title, number, signed_on, due, role, state, overdue))
+        lines.append(InboxLine(id_, notice_id, title, number, signed_on, due, role, state, overdue, urgency))
     return lines
 
 
@@ -630,6 +650,7 @@ def supplement(actor, notice: Notice, unit_ids: list[int]) -> list[Distribution]
         raise ReceiptError(_("%(units)s already received this notice: nothing was sent.", units=names))
     now = utcnow()
     made = [Distribution(notice_id=notice.id, unit_id=u.id, role="to", delivered_at=now) for u in units]
+    _number_copies(notice, made)
     db.session.add_all(made)
     names = "、".join(u.name for u in units)
     # Added beside the notice, not through notice.events: an issued notice's own row is never written again.
@@ -641,8 +662,19 @@ def supplement(actor, notice: Notice, unit_ids: list[int]) -> list[Distribution]
 
 # Reminders (催办)
 
-# A unit reminded less than this long ago is reminded again only when the sender confirms it.
+# A unit reminded less than this long ago is reminded again only when the sender confirms it: a day, and less for
+# an urgent notice (紧急程度), which is chased at a faster pace.
 REMIND_AGAIN_AFTER = timedelta(hours=24)
+REMIND_AGAIN_AFTER_URGENT = {"特急": timedelta(hours=2), "加急": timedelta(hours=8)}
+
+
+def remind_again_after(notice: Notice) -> timedelta:
+    return REMIND_AGAIN_AFTER_URGENT.get(notice.urgency, REMIND_AGAIN_AFTER)
+
+
+def urgency_rank(column):
+    """ORDER BY: 特急 first, then 加急, then the rest."""
+    return case((column == "特急", 0), (column == "加急", 1), else_=2)
 
 
 @dataclass(frozen=True)
@@ -655,14 +687,14 @@ class ReminderBatch:
 
 
 class RemindedRecently(ReceiptError):
-    """Some of the units were reminded within REMIND_AGAIN_AFTER: nothing was sent, the sender decides.
+    """Some of the units were reminded within remind_again_after(notice): nothing was sent, the sender decides.
 
     `batches`: those reminders, newest first; `others`: the ids of the chosen units that were not reminded lately.
     """
 
     def __init__(self, batches: list[ReminderBatch], others: list[int]):
         n = sum(len(b.units) for b in batches)
-        super().__init__(_("%(n)d of these units were reminded less than 24 hours ago. Send the reminder again?", n=n))
+        super().__init__(_("%(n)d of these units were reminded a short while ago. Send the reminder again?", n=n))
         self.batches = batches
         self.others = others
 
@@ -681,7 +713,8 @@ def remind(
     Each gets a message in its inbox, and an email when the unit has an address.
     Units that have acknowledged in the meantime are left alone. A unit reminded within the last 24 hours is not
     reminded again unless `confirmed`: a second press, or a colleague's reminder of an hour ago, would otherwise
-    send every school the same message twice (RemindedRecently says who was reminded when).
+    send every school the same message twice (RemindedRecently says who was reminded when). An urgent notice's
+    pace is faster (remind_again_after).
     """
 
     if not notice.is_issued:
@@ -700,7 +733,7 @@ def remind(
         raise ReceiptError(_("Every unit chosen has already acknowledged: nobody to remind."))
     now = utcnow()
     if not confirmed:
-        _refuse_if_reminded_lately(distributions, since=now - REMIND_AGAIN_AFTER)
+        _refuse_if_reminded_lately(distributions, since=now - remind_again_after(notice))
     text = message.strip(" \t\r\n") or _(
         "Please acknowledge receipt of %(number)s 《%(title)s》 as soon as possible.",
         number=notice.number,

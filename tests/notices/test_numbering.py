@@ -25,7 +25,7 @@ def _signed_notices(app, count, year=2024):
     """count notices ready to issue, made directly in the database."""
     with app.app_context():
         secretary = db.session.scalar(select(User).where(User.username == "secretary"))
-        series = db.session.scalar(select(DocumentSeries))
+        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == "乌教发"))
         groups = group_ids(app, ["各区教育局"])
         ids = []
         from datetime import date
@@ -79,7 +79,7 @@ def test_fifty_notices_issued_at_once_get_fifty_consecutive_serials(bureau):
 def test_a_rolled_back_issue_gives_its_serial_back(bureau):
     app = bureau
     with app.app_context():
-        series = db.session.scalar(select(DocumentSeries))
+        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == "乌教发"))
         with writing():
             assert allocate_number(series, 2030) == 1
             db.session.rollback()
@@ -97,7 +97,7 @@ def test_the_admin_cannot_set_the_next_serial_onto_one_already_issued(bureau):
         for notice_id in ids:
             with writing():
                 issue_notice(actor, db.session.get(Notice, notice_id))
-        series = db.session.scalar(select(DocumentSeries))
+        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == "乌教发"))
         with pytest.raises(NoticeError):
             set_next_serial(series, 2025, 2)
         db.session.rollback()
@@ -110,7 +110,7 @@ def test_series_page_refuses_a_taken_serial_and_keeps_the_typed_values(bureau_lo
     with app.app_context():
         with writing():
             issue_notice(db.session.get(User, secretary_id), db.session.get(Notice, ids[0]))
-        series_id = db.session.scalar(select(DocumentSeries.id))
+        series_id = db.session.scalar(select(DocumentSeries.id).where(DocumentSeries.organ_code == "乌教发"))
     bureau_login("admin")
     response = client.post("/admin/series", data={"series_id": series_id, "year": 2025, "next_serial": 1})
     assert response.status_code == 422
