@@ -20,7 +20,7 @@ import docx  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.demo.loader import load_demo  # noqa: E402
-from app.documents.gongwen import render_gongwen  # noqa: E402
+from app.documents.formats import render_gongwen  # noqa: E402
 from app.documents.text import paragraphs  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.notices.documents import gongwen_data  # noqa: E402

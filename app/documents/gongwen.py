@@ -8,11 +8,8 @@ entry dates, so an issued notice's SHA-256 means something.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
-from pathlib import Path
 
 from docx import Document
 from docx.oxml import OxmlElement
@@ -20,6 +17,8 @@ from docx.oxml.ns import qn
 
 from app.core.dates import cn_date
 from app.documents import layout as L
+from app.documents.attachment_pages import print_attachments
+from app.documents.body_tables import print_body_table
 from app.documents.ooxml import (
     child,
     mm_to_twips,
@@ -27,15 +26,16 @@ from app.documents.ooxml import (
     set_attrs,
     set_bold,
     set_border,
+    set_cell_border,
     set_fonts,
     set_lang,
     set_size,
 )
-from app.documents.scripts import is_mongolian, script_runs
+from app.documents.package import base_file, save_deterministic
+from app.documents.scripts import script_runs
 from app.documents.text import paragraphs
 from app.documents.titles import title_lines
-
-TEMPLATE = Path(__file__).resolve().parent.parent.parent / "docx_templates" / "gongwen.docx"
+from app.documents.widths import body_lines, line_starts, text_width_chars
 
 
 @dataclass(frozen=True)
@@ -122,49 +122,22 @@ class GongwenData:
     printed_attachments: list[PrintedAttachment] = field(default_factory=list)
 
 
-def text_width_chars(text: str) -> float:
-    """Width in 3号 characters: ASCII letters, digits and marks are half width."""
-    return sum(0.5 if ord(ch) < 0x2E80 and not is_mongolian(ch) else 1 for ch in text)
+def unsealed_indents(organ_width: float, date_width: float) -> tuple[float, float]:
+    """§7.3.5.2, in characters from the right: the organ two in; the date under it, its first character two right of
+    the organ's first; a date longer than the organ two in, and the organ as far left as that asks."""
+    organ_right = 2.0
+    date_right = organ_right + organ_width - date_width - 2
+    if date_right < 2:
+        date_right = 2.0
+        organ_right = date_right + date_width + 2 - organ_width
+    return organ_right, date_right
 
 
-def body_lines(text: str) -> int:
-    """How many lines of 3号 text a paragraph set flush left takes (28 characters a line)."""
-    return -(-int(text_width_chars(text) * 100) // (L.CHARS_PER_LINE * 100)) if text else 0
-
-
-# Marks a line may not start with, and marks it may not end with (禁则): where a line break falls next to one, the
-# break LibreOffice makes is not the one counted here.
-_NO_LINE_START = "，。、；：！？”’）》〕〉」』…—"
-_NO_LINE_END = "“‘（《〔〈「『"
-# Below U+2E80 but a full character wide in the Chinese text's font.
-_WIDE_PUNCTUATION = "“”‘’…—"
-
-
-def line_starts(text: str, *, indent: int = 2) -> list[int] | None:
-    """Where each line of a justified 3号 paragraph of Chinese characters begins (offsets into text), 28 characters
-    a line, the first indented; None where that count cannot be trusted: a Latin letter, a digit or a space (their
-    widths vary), or a break falling next to a mark that 禁则 moves."""
-    if any(ord(ch) < 0x2E80 and ch not in _WIDE_PUNCTUATION for ch in text):
-        return None
-    starts, at = [0], L.CHARS_PER_LINE - indent
-    while at < len(text):
-        if text[at] in _NO_LINE_START or text[at - 1] in _NO_LINE_END:
-            return None
-        starts.append(at)
-        at += L.CHARS_PER_LINE
-    return starts
-
-
-@lru_cache(maxsize=1)
-def base_file() -> tuple[bytes, dict[str, str]]:
-    """The base file's bytes and its style ids by style name, read once per process.
-
-    python-docx finds a style by name with a scan of every style in the file for each
-    paragraph; looking the id up once keeps rendering close to raw python-docx speed.
-    """
-    data = TEMPLATE.read_bytes()
-    styles = Document(io.BytesIO(data)).styles
-    return data, {style.name: style.style_id for style in styles}
+def seals_per_row(organs: list[str]) -> int:
+    """§7.3.5.1: at most three seals a row, fewer when a name is too wide for its share of the block."""
+    char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS
+    widest = max(text_width_chars(name) for name in organs) * char
+    return next((n for n in range(L.SEALS_PER_ROW, 1, -1) if widest <= L.TEXT_WIDTH_TWIPS / n - char), 1)
 
 
 class Renderer:
@@ -214,16 +187,31 @@ class Renderer:
     # The parts of a notice, top to bottom
 
     def header(self):
+        """版头 (§7.2), top to bottom: 份号, 密级和保密期限 and 紧急程度 on the first lines of the text block; the mark
+        (联合行文: the organs' names stacked, 文件 beside them), its top edge 35 mm below the top of the block (a
+        上行文's too: GB/T 9704-2012 has one first page for every direction); two lines under it the number (a
+        上行文's one character in, with 签发人 on its line); the red rule 4 mm under the number."""
         data = self.data
-        mark = lambda before: self.paragraph(L.STYLE_MARK, data.mark, before=before)  # noqa: E731
-        mongolian = lambda before: self.mongolian_mark(before)  # noqa: E731
-        parts = [mark, mongolian] if data.header_order != "mn_first" else [mongolian, mark]
-        # The top of the mark's ink 35 mm down: its line starts higher by the glyphs' offset in it, and the number
-        # lower by as much, so that everything from the number down stays on its lines.
-        ink = mm_to_twips(L.MARK_INK_BELOW_LINE_TOP_MM) if parts[0] is mark else 0
-        parts[0](mm_to_twips(L.MARK_TOP_MM) - ink)
-        parts[1](0)
-        number = self.paragraph(L.STYLE_NUMBER, data.number, before=L.lines(2) + ink)
+        above = self.elements_above_the_mark()
+        # The mark's top edge stays where it is: the lines above it come out of the space before it.
+        top = mm_to_twips(L.MARK_TOP_MM) - L.lines(len(above))
+        if data.joint_organs:
+            self.joint_mark(top)
+            # The number as far under the Mongolian line as in a single organ's header.
+            ink = mm_to_twips(L.MARK_INK_BELOW_LINE_TOP_MM)
+        else:
+            mark = lambda before: self.paragraph(L.STYLE_MARK, data.mark, before=before)  # noqa: E731
+            mongolian = lambda before: self.mongolian_mark(before)  # noqa: E731
+            parts = [mark, mongolian] if data.header_order != "mn_first" else [mongolian, mark]
+            # The top of the mark's ink 35 mm down: its line starts higher by the glyphs' offset in it, and the number
+            # lower by as much, so that everything from the number down stays on its lines.
+            ink = mm_to_twips(L.MARK_INK_BELOW_LINE_TOP_MM) if parts[0] is mark else 0
+            parts[0](top - ink)
+            parts[1](0)
+        if data.signers:
+            number = self.number_and_signers(before=L.lines(2) + ink)
+        else:
+            number = self.paragraph(L.STYLE_NUMBER, data.number, before=L.lines(2) + ink)
         # The red rule as wide as the text block, 4 mm under the number.
         set_border(
             number._p.get_or_add_pPr(),
@@ -232,6 +220,110 @@ class Renderer:
             color=L.RED,
             space_pt=L.RULE_SPACE_PT,
         )
+
+    def elements_above_the_mark(self) -> list:
+        """份号 (§7.2.1), 密级和保密期限 (§7.2.2: 秘密★1年) and 紧急程度 (§7.2.3): those the notice has, in that order,
+        flush left on the text block's first lines, one a line; 份号 in 仿宋, the others in 黑体. Their paragraphs."""
+        data = self.data
+        secrecy = data.classification
+        if secrecy and data.classification_period:
+            secrecy += L.SECRECY_STAR + data.classification_period
+        printed = []
+        for text, font in (
+            (data.copy_number, None),
+            (secrecy, L.ELEMENTS_ABOVE_THE_MARK_FONT),
+            (data.urgency, L.ELEMENTS_ABOVE_THE_MARK_FONT),
+        ):
+            if text:
+                paragraph = self.new_paragraph(L.STYLE_NUMBER)  # an exact 3号 line, as the text's
+                set_attrs(child(paragraph._p.get_or_add_pPr(), "w:jc"), val="left")
+                self.add_text(paragraph, text, font=font)
+                printed.append(paragraph)
+        return printed
+
+    def joint_mark(self, top: int):
+        """§7.2.4 联合行文: the organs' names stacked, the lead organ's first, each centred in their column, and 文件 to
+        their right, centred on the stack's height ("以联署发文机关名称为准上下居中排布"): a borderless table centred
+        on the block, in red 小标宋 as large as fits the block's width (at most the single mark's 36 pt). Its top edge
+        `top` below the top of the block (an empty line as high as the space above it, less the ink's offset in its
+        line); the Mongolian name line under it."""
+        data = self.data
+        names = [data.organ_name or data.mark.removesuffix("文件"), *data.joint_organs]
+        suffix = "文件" if data.mark.endswith("文件") else ""
+        widest = max(text_width_chars(name) for name in names)
+        ems = widest + (L.JOINT_MARK_GAP_EMS + text_width_chars(suffix) if suffix else 0)
+        # A little slack in the names' column, so that the widest never wraps in it: taken from the gap before 文件
+        # (right-aligned in its column), or from the block's width.
+        slack = 40
+        width = L.TEXT_WIDTH_TWIPS - (0 if suffix else slack)
+        size = min(L.MARK_PT, int(width / pt_to_twips(1) / ems * 2) / 2)  # Word's sizes go by half points
+        line = pt_to_twips(size * L.MARK_LINE_RATIO)
+        ink = mm_to_twips(L.MARK_INK_BELOW_LINE_TOP_MM * size / L.MARK_PT)
+        space = self.new_paragraph(L.STYLE_MARK)
+        set_attrs(child(space._p.get_or_add_pPr(), "w:spacing"), before=0, after=0, line=top - ink, lineRule="exact")
+        widths = [pt_to_twips(widest * size) + slack]
+        if suffix:
+            widths.append(pt_to_twips((L.JOINT_MARK_GAP_EMS + text_width_chars(suffix)) * size) - slack)
+        table = self.document.add_table(rows=0, cols=len(widths))
+        tbl = table._tbl
+        tblpr = tbl.tblPr
+        set_attrs(child(tblpr, "w:tblW"), w=sum(widths), type="dxa")
+        set_attrs(child(tblpr, "w:jc"), val="center")
+        set_attrs(child(tblpr, "w:tblLayout"), type="fixed")
+        margins = child(tblpr, "w:tblCellMar")
+        for side in ("top", "left", "bottom", "right"):
+            set_attrs(child(margins, f"w:{side}"), w=0, type="dxa")
+        for col, width in zip(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")), widths, strict=True):
+            set_attrs(col, w=width)
+        for index, name in enumerate(names):
+            cells = table.add_row().cells
+            texts = [name] + ([suffix if index == 0 else ""] if suffix else [])
+            for column, (cell, text, width) in enumerate(zip(cells, texts, widths, strict=True)):
+                tcpr = cell._tc.get_or_add_tcPr()
+                set_attrs(child(tcpr, "w:tcW"), w=width, type="dxa")
+                if column == 1:  # 文件: one cell over all the rows, its line in the middle
+                    set_attrs(child(tcpr, "w:vMerge"), **({"val": "restart"} if index == 0 else {}))
+                    set_attrs(child(tcpr, "w:vAlign"), val="center")
+                paragraph = cell.paragraphs[0]
+                ppr = paragraph._p.get_or_add_pPr()
+                ppr.style = self.style_ids[L.STYLE_MARK]
+                set_attrs(child(ppr, "w:spacing"), before=0, after=0, line=line, lineRule="exact")
+                set_attrs(child(ppr, "w:jc"), val="right" if column == 1 else "center")
+                if text:
+                    self.run(paragraph, text)
+                    set_size(paragraph.runs[-1]._r.get_or_add_rPr(), size)
+        self.mongolian_mark(0)
+
+    def number_and_signers(self, *, before: int):
+        """A 上行文's number and 签发人 (§7.2.5, §7.2.6): "签发人：" in 3号仿宋 and the names in 3号楷体, two a line,
+        right-aligned one character in, a wrapped line's first name under the first name of the line above; the
+        number one character in from the left, on the line of the last names. Tab stops place them, so that the
+        paragraphs, and the red rule under the last, span the text block. Returns the number's paragraph."""
+        data = self.data
+        char = pt_to_twips(L.SIZE_3)  # GW Number sets its characters without spacing
+        per_line = L.SIGNERS_PER_LINE
+        lines = ["\u3000".join(data.signers[at : at + per_line]) for at in range(0, len(data.signers), per_line)]
+        names_at = L.TEXT_WIDTH_TWIPS - char - max(round(text_width_chars(line) * char) for line in lines)
+        label_at = names_at - round(text_width_chars(L.SIGNERS_LABEL) * char)
+        paragraph = None
+        for index, names in enumerate(lines):
+            last = index == len(lines) - 1
+            paragraph = self.paragraph(L.STYLE_NUMBER, before=before if index == 0 else 0)
+            ppr = paragraph._p.get_or_add_pPr()
+            set_attrs(child(ppr, "w:jc"), val="left")
+            tabs = child(ppr, "w:tabs")
+            for position in ([char] if last else []) + [label_at if index == 0 else names_at]:
+                tab = OxmlElement("w:tab")
+                set_attrs(tab, val="left", pos=position)
+                tabs.append(tab)
+            if last:
+                paragraph.add_run().add_tab()
+                self.add_text(paragraph, data.number)
+            paragraph.add_run().add_tab()
+            if index == 0:
+                self.add_text(paragraph, L.SIGNERS_LABEL)
+            self.add_text(paragraph, names, font=L.SIGNERS_FONT)
+        return paragraph
 
     def mongolian_mark(self, before: int):
         paragraph = self.new_paragraph(L.STYLE_MARK_MN)
@@ -262,7 +354,9 @@ class Renderer:
         what follows (the signature)."""
         items = paragraphs(body)
         for index, p in enumerate(items):
-            if tail_from and index == len(items) - 1:
+            if p.table:
+                print_body_table(self, p.table)  # on landscape pages of its own (§8)
+            elif tail_from and index == len(items) - 1:
                 self.paragraph(L.STYLE_BODY, p.text[:tail_from])
                 self.paragraph(L.STYLE_BODY_END, p.text[tail_from:])  # flush left, kept with the signature
             elif p.is_roster:
@@ -371,9 +465,14 @@ class Renderer:
             child(last.get_or_add_pPr(), "w:keepNext")
 
     def signature(self):
-        """§7.3.5: the organ centred over the date (sealed), or right-aligned two characters in (unsealed)."""
+        """§7.3.5: the organ centred over the date (sealed), or right-aligned two characters in (unsealed); a 联合行文's
+        organs side by side (sealed) or one under another (unsealed). Then the 附注 lines."""
         data = self.data
         if not data.signature_organ and not data.signed_on:
+            return
+        if data.signature_organ and data.joint_organs:
+            self.joint_signature([data.signature_organ, *data.joint_organs])
+            self.notes()
             return
         date_text = cn_date(data.signed_on) if data.signed_on else ""
         organ_width, date_width = text_width_chars(data.signature_organ), text_width_chars(date_text)
@@ -383,14 +482,9 @@ class Renderer:
             # room above for the seal, whose top stays within a line of the text.
             date_right = 4.0
             organ_right = date_right + (date_width - organ_width) / 2
-            blank_before = 2
+            blank_before = L.SEAL_ROOM_LINES
         else:
-            # The organ two characters from the right; the date starts two characters further right.
-            organ_right = 2.0
-            date_right = organ_right + organ_width - date_width - 2
-            if date_right < 2:
-                date_right = 2.0
-                organ_right = date_right + date_width + 2 - organ_width
+            organ_right, date_right = unsealed_indents(organ_width, date_width)
             blank_before = 1
         if data.signature_organ:
             organ = self.paragraph(L.STYLE_SIGNATURE, data.signature_organ, before=L.lines(blank_before))
@@ -400,8 +494,67 @@ class Renderer:
         if date_text:
             dated = self.paragraph(L.STYLE_DATE, date_text, before=0 if data.signature_organ else L.lines(1))
             set_attrs(child(dated._p.get_or_add_pPr(), "w:ind"), right=round(date_right * char))
+        self.notes()
+
+    def joint_signature(self, organs: list[str]):
+        """§7.3.5 联合行文, the lead organ first. Sealed: the names side by side, evenly spaced across the block, at
+        most three a row (a last row of fewer centred, as the standard wants its seals), each name centred where its
+        seal goes, each row with the room a single signature leaves for its seal; the date under the last row, four
+        characters from the right. Unsealed (§7.3.5.2, "先编排主办机关署名，其余发文机关署名依次向下编排"): each name
+        on a line of its own, right-aligned as a single one, the date under the last as under a single one. All on
+        one page (each line keeps with the next)."""
+        data = self.data
+        date_text = cn_date(data.signed_on) if data.signed_on else ""
+        char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS
+        if data.with_seal:
+            per_row = seals_per_row(organs)
+            rows = [organs[at : at + per_row] for at in range(0, len(organs), per_row)]
+            pitch = L.TEXT_WIDTH_TWIPS / min(per_row, len(organs))
+            for index, row in enumerate(rows):
+                # Over the first row the blank lines a single seal has; over the next also the line under the row
+                # before, which a single signature's date takes.
+                before = L.lines(L.SEAL_ROOM_LINES + (1 if index else 0))
+                paragraph = self.paragraph(L.STYLE_SIGNATURE, before=before)
+                ppr = paragraph._p.get_or_add_pPr()
+                set_attrs(child(ppr, "w:jc"), val="left")
+                tabs = child(ppr, "w:tabs")
+                for position, name in enumerate(row):
+                    tab = OxmlElement("w:tab")
+                    centre = L.TEXT_WIDTH_TWIPS / 2 + (position - (len(row) - 1) / 2) * pitch
+                    set_attrs(tab, val="center", pos=round(centre))
+                    tabs.append(tab)
+                    paragraph.add_run().add_tab()
+                    self.add_text(paragraph, name)
+                if date_text or index < len(rows) - 1:
+                    child(ppr, "w:keepNext")
+            date_right = 4.0
+        else:
+            organ_right, date_right = unsealed_indents(text_width_chars(organs[-1]), text_width_chars(date_text))
+            for index, name in enumerate(organs):
+                organ = self.paragraph(L.STYLE_SIGNATURE, name, before=L.lines(1) if index == 0 else 0)
+                set_attrs(child(organ._p.get_or_add_pPr(), "w:ind"), right=round(organ_right * char))
+                if date_text or index < len(organs) - 1:
+                    child(organ._p.get_or_add_pPr(), "w:keepNext")
+        if date_text:
+            dated = self.paragraph(L.STYLE_DATE, date_text)
+            set_attrs(child(dated._p.get_or_add_pPr(), "w:ind"), right=round(date_right * char))
+
+    def notes(self):
+        """附注 (§7.3.6), in brackets, two characters in, on the lines under the date: the note, then the 公开属性
+        where it prints there (not above the 版记)."""
+        data = self.data
         if data.note:
             self.paragraph(L.STYLE_NOTE, f"（{data.note}）")
+        if data.disclosure and not data.disclosure_above_imprint:
+            self.paragraph(L.STYLE_NOTE, self.disclosure_text())
+
+    def disclosure_text(self) -> str:
+        """公开属性 as printed: （此件主动公开）, （此件依申请公开）, （此件不予公开，<the reason>）."""
+        data = self.data
+        if not data.disclosure:
+            return ""
+        reason = f"，{data.disclosure_reason}" if data.disclosure == "不予公开" and data.disclosure_reason else ""
+        return f"（{L.DISCLOSURE_TEXTS[data.disclosure]}{reason}）"
 
     def distributed_documents(self):
         for index, (title, body) in enumerate(self.data.documents, start=1):
@@ -422,7 +575,8 @@ class Renderer:
         A table floating at the bottom of the text block, so that Word and LibreOffice alike put it on the foot of
         the page the text ends on, with its last rule on the block's bottom edge: thick rules first and last, thin
         ones between (§7.4.1). Rows are 4号 type, one character in from each side; a row that wraps (a long 抄送)
-        goes on under the first name after the colon (§7.4.2).
+        goes on under the first name after the colon (§7.4.2). The 公开属性, where local practice prints it above the
+        版记, is the table's first row, over the first rule: a line of 3号仿宋, one character in.
         """
         data = self.data
         rows = []
@@ -435,7 +589,8 @@ class Renderer:
         imprinted = cn_date(data.imprinted_on) + "印发" if data.imprinted_on else ""
         if data.imprint_organ or imprinted:
             rows.append(("", data.imprint_organ, imprinted))
-        if not rows:
+        disclosure = self.disclosure_text() if data.disclosure_above_imprint else ""
+        if not rows and not disclosure:
             return
         one_char = pt_to_twips(L.SIZE_4)
         width = L.TEXT_WIDTH_TWIPS
@@ -471,9 +626,13 @@ class Renderer:
         for side in ("top", "left", "bottom", "right"):
             set_attrs(child(margins, f"w:{side}"), w=0, type="dxa")
         set_attrs(tbl.find(qn("w:tblGrid")).find(qn("w:gridCol")), w=width)
-        for label, text, right in rows:
+        if disclosure:
+            self.disclosure_row(table, width)
+        for index, (label, text, right) in enumerate(rows):
             cell = table.add_row().cells[0]
             set_attrs(child(cell._tc.get_or_add_tcPr(), "w:tcW"), w=width, type="dxa")
+            if disclosure and index == 0:  # the first rule, under the disclosure's row
+                set_cell_border(cell._tc.get_or_add_tcPr(), "top", size_eighths=L.IMPRINT_RULE_OUTER_EIGHTHS)
             paragraph = cell.paragraphs[0]
             ppr = paragraph._p.get_or_add_pPr()
             ppr.style = self.style_ids[L.STYLE_IMPRINT]
@@ -492,6 +651,20 @@ class Renderer:
         # Word ends a document with a paragraph, never a table: an empty one, a point high, holds the anchor.
         closing = self.new_paragraph(L.STYLE_IMPRINT)
         set_attrs(child(closing._p.get_or_add_pPr(), "w:spacing"), before=0, after=0, line=20, lineRule="exact")
+
+    def disclosure_row(self, table, width: int):
+        """The 公开属性 above the 版记's first rule: a row without a rule over it, one line of 3号仿宋 one character
+        in, its rule under it the 版记's first."""
+        tcpr = table.add_row().cells[0]._tc.get_or_add_tcPr()
+        set_attrs(child(tcpr, "w:tcW"), w=width, type="dxa")
+        set_cell_border(tcpr, "top")
+        set_cell_border(tcpr, "bottom", size_eighths=L.IMPRINT_RULE_OUTER_EIGHTHS)
+        paragraph = table.rows[-1].cells[0].paragraphs[0]
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.style = self.style_ids[L.STYLE_NOTE]
+        char = pt_to_twips(L.BODY_PT) + L.CHAR_SPACING_TWIPS
+        set_attrs(child(ppr, "w:ind"), left=char, firstLine=0, firstLineChars=0)
+        self.add_text(paragraph, self.disclosure_text())
 
     def page_numbers(self):
         """ "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in."""
@@ -532,6 +705,7 @@ class Renderer:
         self.keep_with_the_signature(len(paragraphs(data.body)) + len(data.attachments))
         self.signature()
         self.distributed_documents()
+        print_attachments(self)
         self.imprint()
         self.page_numbers()
         props = self.document.core_properties
@@ -561,47 +735,3 @@ def _page_field(paragraph) -> None:
             run._r.append(instr)
         else:
             run.text = text
-
-
-class _FixedDateZipWriter:
-    """python-docx's physical package writer, with every entry dated 1980-01-01."""
-
-    def __init__(self, target):
-        self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        self._zip.writestr(entry, blob)
-
-    def close(self) -> None:
-        self._zip.close()
-
-
-def save_deterministic(document) -> bytes:
-    """Save in one pass with fixed entry dates, so equal content gives equal bytes."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    package = document.part.package
-    buffer = io.BytesIO()
-    writer = _FixedDateZipWriter(buffer)
-    parts = list(package.iter_parts())
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    writer.close()
-    return buffer.getvalue()
-
-
-def render_gongwen(data: GongwenData) -> bytes:
-    """The notice in its format: 文件 here, 信函 and 纪要 by their own renderers (which build on this one)."""
-    if data.kind == "信函":
-        from app.documents.letter import LetterRenderer
-
-        return LetterRenderer(data).render()
-    if data.kind == "纪要":
-        from app.documents.minutes import MinutesRenderer
-
-        return MinutesRenderer(data).render()
-    return Renderer(data).render()

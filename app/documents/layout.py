@@ -55,6 +55,30 @@ RULE_SPACE_PT = round((RULE_BELOW_NUMBER_MM - 1.1) / (25.4 / 72))  # 8 pt
 # title) takes the first twelve lines of the text block: the title begins on the 13th (measured in the PDF).
 FIRST_PAGE_HEADER_LINES = 12
 
+# Above the mark (§7.2.1–§7.2.3): 份号, 密级和保密期限 and 紧急程度, flush left one a line from the first line of the
+# text block, in this order; 密级 and 紧急程度 in 3号黑体. The mark keeps its top edge where it is.
+ELEMENTS_ABOVE_THE_MARK_FONT = HEITI  # 份号 is in the number's 仿宋 (its digits half width, as the number's)
+SECRECY_STAR = "★"  # between 密级 and 保密期限: 秘密★1年
+# 上行文 (§7.2.6): the mark stays MARK_TOP_MM down, as on every notice: GB/T 9704-2012 deleted the 1999 edition's
+# "对于上报的公文…80mm" (one first page for every direction); only the number's line changes (签发人 beside it).
+# "签发人" in 3号仿宋, a full-width colon, the names in 3号楷体, two a line, one full-width space between.
+SIGNERS_LABEL = "签发人："
+SIGNERS_FONT = KAITI
+SIGNERS_PER_LINE = 2
+# 联合行文 (§7.2.4): the organs' names stacked and 文件 beside them, in a line as high as the single mark's
+# (GW Mark: 36 pt type in a 45 pt line); 文件 this many of its characters' widths right of the widest name.
+MARK_LINE_RATIO = 1.25
+JOINT_MARK_GAP_EMS = 0.5
+
+# Signatures (§7.3.5.1): a sealed signature has two blank lines above the organ's name for its seal; a 联合行文's
+# seals stand at most three a row (a name too wide for a third of the block makes it two, or one), each row with the
+# same room, its date's line included.
+SEAL_ROOM_LINES = 2
+SEALS_PER_ROW = 3
+
+# 公开属性: how each prints, in brackets: "（此件不予公开，" + the reason + "）" when one is given.
+DISCLOSURE_TEXTS = {"主动公开": "此件主动公开", "依申请公开": "此件依申请公开", "不予公开": "此件不予公开"}
+
 # 版记 rules: first and last 0.35 mm, the ones between 0.25 mm (in eighths of a point).
 IMPRINT_RULE_OUTER_EIGHTHS = 8  # 1 pt ≈ 0.35 mm
 IMPRINT_RULE_INNER_EIGHTHS = 6  # 0.75 pt ≈ 0.26 mm
@@ -123,3 +147,33 @@ ALL_STYLES = [
     STYLE_IMPRINT,
     STYLE_PAGE_NUMBER,
 ]
+
+# 信函 (§10.1, app/documents/letter.py). Measured from the page's edges, not the text block's.
+LETTER_MARK_PT = 26  # 一号: the organ's name, red 小标宋, shrunk to fit the text block's width when it is longer
+LETTER_MARK_TOP_MM = 30  # the mark's top edge below the top of the page
+# The mark sits in an exact line as high as its type: its ink begins this far below the line's top (小标宋, measured
+# in the PDF), and ends 0.2 mm above its bottom.
+LETTER_MARK_INK_BELOW_LINE_TOP_MM = 0.12
+LETTER_RULE_BELOW_MARK_MM = 4  # the first red double rule (thick above thin), its top edge under the mark's ink
+LETTER_RULE_LENGTH_MM = 170  # both rules, centred on the page: 20 mm in from each side
+LETTER_RULE_ABOVE_PAGE_BOTTOM_MM = 20  # the second (thin above thick), its lower edge above the page's bottom edge
+# The rules' strokes: LibreOffice draws a thickThinSmallGap border of w:sz="18" as 2.25 pt, a 0.75 pt gap and
+# 0.75 pt (measured in the PDF); the second rule is drawn with the same strokes.
+LETTER_RULE_EIGHTHS = 18
+LETTER_RULE_THICK_PT, LETTER_RULE_GAP_PT, LETTER_RULE_THIN_PT = 2.25, 0.75, 0.75
+# The border's space over the mark's line: the 4 mm less the 0.2 mm of the line under the ink, in whole points.
+LETTER_RULE_SPACE_PT = round((LETTER_RULE_BELOW_MARK_MM - 0.2) / (25.4 / 72))  # 11 pt
+# 份号 … and 发文字号 under the first rule: 7/8 of a 3号 character's height from its lower edge to their tops.
+LETTER_ELEMENTS_BELOW_RULE_MM = SIZE_3 * 7 / 8 * 25.4 / 72  # 4.94 mm
+# The first page's header (the mark and the rule) pushes the text down: LibreOffice starts the text's first exact 3号
+# line so that its characters' tops are 3.64 mm under the rule's lower edge (measured in the PDF).
+LETTER_TEXT_BELOW_HEADER_MM = 3.64
+# From the 份号/发文字号 line to the foot of the text block, the first page holds 21 lines of 3号 (measured).
+LETTER_FIRST_PAGE_LINES = 21
+# Where the 份号's baseline falls, from the top of the page (measured in the PDF): a unit's copy of a letter has its
+# number stamped there (app/documents/stamping.py; the 文件 format's is COPY_NUMBER_BASELINE_MM there).
+LETTER_COPY_NUMBER_BASELINE_MM = 53.7
+
+# 纪要 (§10.3, app/documents/minutes.py): the lists of who attended, was away and sat in, under the text.
+MINUTES_LIST_INDENT_CHARS = 2  # 左空二字
+MINUTES_LABEL_FONT = HEITI  # "出席：" in 3号黑体, the names in 3号仿宋

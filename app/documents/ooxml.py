@@ -29,6 +29,9 @@ _ORDER = {
     "w:tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
     "tblInd tblBorders shd tblLayout tblCellMar tblLook tblCaption tblDescription".split(),
     "w:tblBorders": "top left start bottom right end insideH insideV".split(),
+    "w:tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign "
+    "hideMark".split(),
+    "w:tcBorders": "top start left bottom end right insideH insideV tl2br tr2bl".split(),
 }
 
 
@@ -105,3 +108,14 @@ def set_border(ppr, side: str, *, size_eighths: int, color: str, space_pt: int =
     borders = child(ppr, "w:pBdr")
     edge = child(borders, f"w:{side}")
     set_attrs(edge, val="single", sz=size_eighths, space=space_pt, color=color)
+
+
+def set_cell_border(tcpr, side: str, *, size_eighths: int = 0, color: str = "000000") -> None:
+    """One edge of a table cell: a single line of that width, or none (size 0), over the table's own borders."""
+    edge = child(child(tcpr, "w:tcBorders"), f"w:{side}")
+    for attr in list(edge.attrib):
+        del edge.attrib[attr]
+    if size_eighths:
+        set_attrs(edge, val="single", sz=size_eighths, space=0, color=color)
+    else:
+        set_attrs(edge, val="nil")

@@ -33,8 +33,8 @@ from docx.oxml.table import CT_Tc
 from docx.table import _Cell
 
 from app.documents import layout as L
-from app.documents.gongwen import base_file, save_deterministic
 from app.documents.ooxml import child, mm_to_twips, pt_to_twips, set_attrs, set_bold, set_fonts, set_lang, set_size
+from app.documents.package import base_file, save_deterministic
 from app.documents.scripts import script_runs
 from app.documents.titles import title_lines
 
@@ -98,32 +98,10 @@ class TaskTableRenderer:
     # Page
 
     def landscape_section(self) -> None:
-        sect_pr = self.document.sections[0]._sectPr
-        set_attrs(
-            child(sect_pr, "w:pgSz"),
-            w=mm_to_twips(LANDSCAPE_WIDTH_MM),
-            h=mm_to_twips(LANDSCAPE_HEIGHT_MM),
-            orient="landscape",
-        )
-        set_attrs(
-            child(sect_pr, "w:pgMar"),
-            top=mm_to_twips(LANDSCAPE_TOP_MM),
-            bottom=mm_to_twips(LANDSCAPE_BOTTOM_MM),
-            left=mm_to_twips(LANDSCAPE_LEFT_MM),
-            right=mm_to_twips(LANDSCAPE_RIGHT_MM),
-            # Header and footer hold nothing but the anchor of the page number: keep them inside the margins.
-            header=mm_to_twips(10),
-            footer=mm_to_twips(10),
-            gutter=0,
-        )
+        turn_landscape(self.document.sections[0]._sectPr)
 
     def page_numbers(self) -> None:
-        section = self.document.sections[0]
-        for number, (footer, align) in enumerate(((section.footer, "right"), (section.even_page_footer, "left")), 1):
-            footer.is_linked_to_previous = False
-            paragraph = footer.paragraphs[0]
-            paragraph._p.get_or_add_pPr().style = self.style_ids[L.STYLE_PAGE_NUMBER]
-            paragraph._p.append(parse_xml(_page_number_box(number, align, self.style_ids[L.STYLE_PAGE_NUMBER])))
+        add_page_number_boxes(self.document.sections[0], self.style_ids[L.STYLE_PAGE_NUMBER])
 
     # Text
 
@@ -142,52 +120,27 @@ class TaskTableRenderer:
             self.add_text(subtitle, self.data.subtitle)
 
     def add_text(self, paragraph, text: str, *, bold: bool = False, font: str | None = None, size: float | None = None):
-        """Runs for the text, Mongolian (a unit's Mongolian name) in the Mongolian font."""
-        for piece, mongolian in script_runs(text):
-            run = paragraph.add_run(piece)
-            rpr = run._r.get_or_add_rPr()
-            if mongolian:
-                set_fonts(rpr, L.MONGOLIAN, hint=None)
-                set_lang(rpr, val="mn-Mong-CN", east_asia="zh-CN", bidi="mn-Mong-CN")
-            elif font:
-                set_fonts(rpr, font)
-            if bold:
-                set_bold(rpr)
-            if size:
-                set_size(rpr, size)
+        add_runs(paragraph, text, bold=bold, font=font, size=size)
 
     # The table
 
     def table(self) -> None:
         widths = [mm_to_twips(mm) for mm in COLUMNS_MM]
         widths[-1] = TEXT_WIDTH_TWIPS - sum(widths[:-1])
-        table = self.document.add_table(rows=0, cols=len(widths))
-        tbl = table._tbl
-        tblpr = tbl.tblPr
-        set_attrs(child(tblpr, "w:tblW"), w=TEXT_WIDTH_TWIPS, type="dxa")
-        set_attrs(child(tblpr, "w:jc"), val="center")
-        borders = child(tblpr, "w:tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            set_attrs(child(borders, f"w:{side}"), val="single", sz=4, space=0, color=L.BLACK)
-        set_attrs(child(tblpr, "w:tblLayout"), type="fixed")
-        margins = child(tblpr, "w:tblCellMar")
-        for side in ("left", "right"):
-            set_attrs(child(margins, f"w:{side}"), w=CELL_MARGIN_TWIPS, type="dxa")
-        for col, width in zip(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")), widths, strict=True):
-            set_attrs(col, w=width)
+        table = ruled_table(self.document, widths)
 
-        head_cells = _add_row(table, widths)
+        head_cells = add_row(table, widths)
         head_cells[0]._tc.getparent().get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # on every page
         for cell, text, width in zip(head_cells, HEAD, widths, strict=True):
             self.cell(cell, width, [(text, True)], font=L.HEITI, align="center")
 
         for row in self.data.rows:
             if row.is_group:
-                code_cell, title_cell = _add_row(table, [widths[0], sum(widths[1:])], spans=[1, len(widths) - 1])
+                code_cell, title_cell = add_row(table, [widths[0], sum(widths[1:])], spans=[1, len(widths) - 1])
                 self.cell(code_cell, widths[0], [(row.code, False)], font=L.HEITI, align="center")
                 self.cell(title_cell, sum(widths[1:]), [(row.title, False)], font=L.HEITI)
                 continue
-            cells = _add_row(table, widths)
+            cells = add_row(table, widths)
             self.cell(cells[0], widths[0], [(row.code, False)], align="center")
             self.cell(cells[1], widths[1], _task_text(row), align="both")
             self.cell(cells[2], widths[2], [(row.lead, False)], align="center")
@@ -196,20 +149,7 @@ class TaskTableRenderer:
             self.cell(cells[5], widths[5], [(m, False) for m in row.milestones] or [("", False)])
 
     def cell(self, cell, width: int, paragraphs, *, font: str | None = None, align: str = "left"):
-        """Fill a cell: one paragraph per (text, bold), in 小四; the cell's width fixed, text centred vertically."""
-        tcpr = cell._tc.get_or_add_tcPr()
-        set_attrs(child(tcpr, "w:tcW"), w=width, type="dxa")
-        set_attrs(child(tcpr, "w:vAlign"), val="center")
-        first = True
-        for text, bold in paragraphs:
-            paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-            first = False
-            ppr = paragraph._p.get_or_add_pPr()
-            ppr.style = self.style_ids[L.STYLE_ROSTER]
-            set_attrs(child(ppr, "w:spacing"), before=0, after=0, line=CELL_LINE_TWIPS, lineRule="exact")
-            set_attrs(child(ppr, "w:jc"), val=align)
-            if text:
-                self.add_text(paragraph, text, bold=bold, font=font, size=CELL_PT)
+        fill_cell(cell, width, paragraphs, style_id=self.style_ids[L.STYLE_ROSTER], font=font, align=align)
 
     # The whole table
 
@@ -229,7 +169,104 @@ class TaskTableRenderer:
         return save_deterministic(self.document)
 
 
-def _add_row(table, widths: list[int], spans: list[int] | None = None) -> list[_Cell]:
+# The pieces of a landscape page and its table, which the tables in a notice's text (body_tables) print with too.
+
+
+def turn_landscape(sect_pr) -> None:
+    """The section's page A4 landscape, with the portrait text block turned with it (the module's docstring)."""
+    set_attrs(
+        child(sect_pr, "w:pgSz"),
+        w=mm_to_twips(LANDSCAPE_WIDTH_MM),
+        h=mm_to_twips(LANDSCAPE_HEIGHT_MM),
+        orient="landscape",
+    )
+    set_attrs(
+        child(sect_pr, "w:pgMar"),
+        top=mm_to_twips(LANDSCAPE_TOP_MM),
+        bottom=mm_to_twips(LANDSCAPE_BOTTOM_MM),
+        left=mm_to_twips(LANDSCAPE_LEFT_MM),
+        right=mm_to_twips(LANDSCAPE_RIGHT_MM),
+        # Header and footer hold nothing but the anchor of the page number: keep them inside the margins.
+        header=mm_to_twips(10),
+        footer=mm_to_twips(10),
+        gutter=0,
+    )
+
+
+def add_page_number_boxes(section, style_id: str, *, first_shape_id: int = 1, x_mm: float = PAGE_NUMBER_X_MM) -> None:
+    """The section's own odd and even footers, each holding the turned page number (page_number_box)."""
+    for number, (footer, align) in enumerate(((section.footer, "right"), (section.even_page_footer, "left")), 1):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph._p.get_or_add_pPr().style = style_id
+        box = page_number_box(number, align, style_id, shape_id=first_shape_id + number - 1, x_mm=x_mm)
+        paragraph._p.append(parse_xml(box))
+
+
+def add_runs(paragraph, text: str, *, bold: bool = False, font: str | None = None, size: float | None = None):
+    """Runs for the text, Mongolian (a unit's Mongolian name) in the Mongolian font."""
+    for piece, mongolian in script_runs(text):
+        run = paragraph.add_run(piece)
+        rpr = run._r.get_or_add_rPr()
+        if mongolian:
+            set_fonts(rpr, L.MONGOLIAN, hint=None)
+            set_lang(rpr, val="mn-Mong-CN", east_asia="zh-CN", bidi="mn-Mong-CN")
+        elif font:
+            set_fonts(rpr, font)
+        if bold:
+            set_bold(rpr)
+        if size:
+            set_size(rpr, size)
+
+
+def ruled_table(document, widths: list[int]):
+    """An empty table of these column widths (twips), centred, ruled 0.5 pt all over, cells 1.5 mm in."""
+    table = document.add_table(rows=0, cols=len(widths))
+    tbl = table._tbl
+    tblpr = tbl.tblPr
+    set_attrs(child(tblpr, "w:tblW"), w=sum(widths), type="dxa")
+    set_attrs(child(tblpr, "w:jc"), val="center")
+    borders = child(tblpr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        set_attrs(child(borders, f"w:{side}"), val="single", sz=4, space=0, color=L.BLACK)
+    set_attrs(child(tblpr, "w:tblLayout"), type="fixed")
+    margins = child(tblpr, "w:tblCellMar")
+    for side in ("left", "right"):
+        set_attrs(child(margins, f"w:{side}"), w=CELL_MARGIN_TWIPS, type="dxa")
+    for col, width in zip(tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")), widths, strict=True):
+        set_attrs(col, w=width)
+    return table
+
+
+def fill_cell(
+    cell,
+    width: int,
+    paragraphs,
+    *,
+    style_id: str,
+    font: str | None = None,
+    align: str = "left",
+    size: float = CELL_PT,
+    line: int = CELL_LINE_TWIPS,
+):
+    """Fill a cell: one paragraph per (text, bold), in `size` on exact lines; the cell's width fixed, text centred
+    vertically."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    set_attrs(child(tcpr, "w:tcW"), w=width, type="dxa")
+    set_attrs(child(tcpr, "w:vAlign"), val="center")
+    first = True
+    for text, bold in paragraphs:
+        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.style = style_id
+        set_attrs(child(ppr, "w:spacing"), before=0, after=0, line=line, lineRule="exact")
+        set_attrs(child(ppr, "w:jc"), val=align)
+        if text:
+            add_runs(paragraph, text, bold=bold, font=font, size=size)
+
+
+def add_row(table, widths: list[int], spans: list[int] | None = None) -> list[_Cell]:
     """A row of cells of these widths (a cell spanning grid columns where spans say so).
 
     python-docx's Table.add_row and Row.cells rebuild the whole table's cell grid on each call, which makes a
@@ -259,9 +296,13 @@ def _task_text(row: TaskTableRow) -> list[tuple[str, bool]]:
     return parts
 
 
-def _page_number_box(number: int, align: str, style_id: str) -> str:
-    """A text box anchored to the page in the left margin, "— PAGE —" written top to bottom inside it."""
-    x = round(PAGE_NUMBER_X_MM * _EMU_PER_MM)
+def page_number_box(
+    number: int, align: str, style_id: str, *, shape_id: int | None = None, x_mm: float = PAGE_NUMBER_X_MM
+) -> str:
+    """A text box anchored to the page in the left margin, its left edge x_mm from the page's, "— PAGE —" written top
+    to bottom inside it. shape_id: its drawing's id (number by default), unique among the document's drawings."""
+    shape_id = number if shape_id is None else shape_id
+    x = round(x_mm * _EMU_PER_MM)
     y = round(PAGE_NUMBER_Y_MM * _EMU_PER_MM)
     cx = round(L.PAGE_NUMBER_LINE_MM * _EMU_PER_MM)
     cy = round(PAGE_NUMBER_LENGTH_MM * _EMU_PER_MM)
@@ -269,12 +310,12 @@ def _page_number_box(number: int, align: str, style_id: str) -> str:
  xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
  xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
  xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>
-<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{number}" behindDoc="0" locked="1"
+<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1"
  layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>
 <wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
 <wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
 <wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
-<wp:docPr id="{number}" name="Page number {number}"/><wp:cNvGraphicFramePr/>
+<wp:docPr id="{shape_id}" name="Page number {number}"/><wp:cNvGraphicFramePr/>
 <a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>
 <wps:cNvSpPr txBox="1"/>
 <wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>

@@ -609,7 +609,8 @@ def test_a_document_that_unpacks_to_too_much_is_refused(monkeypatch):
 def test_our_own_docx_comes_back_with_the_last_paragraph_whole():
     """The renderer splits the text's last lines off into a paragraph of their own (kept with the signature,
     "GW Body End"); importing the file joins them again, so a round trip through Word keeps the text as stored."""
-    from app.documents.gongwen import GongwenData, render_gongwen
+    from app.documents.formats import render_gongwen
+    from app.documents.gongwen import GongwenData
 
     last = "现将有关事项通知如下请各单位认真组织学习抓紧抓好落实确保各项工作取得实效" * 3 + "。"
     body = "为进一步做好教育工作，现就有关事项通知如下。\n" + last

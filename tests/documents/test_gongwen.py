@@ -10,7 +10,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from app.documents import layout as L
-from app.documents.gongwen import GongwenData, render_gongwen
+from app.documents.formats import render_gongwen
+from app.documents.gongwen import GongwenData
 from app.documents.ooxml import mm_to_twips
 from app.documents.titles import title_lines
 from app.extensions import db
@@ -51,7 +52,9 @@ def _size_pt(rpr) -> float:
 
 
 def test_every_style_the_renderer_needs_is_in_the_base_file():
-    base = docx.Document(str(__import__("app.documents.gongwen", fromlist=["TEMPLATE"]).TEMPLATE))
+    from app.documents.package import TEMPLATE
+
+    base = docx.Document(str(TEMPLATE))
     names = {s.name for s in base.styles}
     assert set(L.ALL_STYLES) <= names
 

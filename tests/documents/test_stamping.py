@@ -11,7 +11,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import ImageChops
 
-from app.documents.gongwen import GongwenData, render_gongwen
+from app.documents.formats import render_gongwen
+from app.documents.gongwen import GongwenData
 from app.documents.pdf import docx_to_pdf
 from app.documents.stamping import stamp_copy_number
 from app.notices.documents import UNNUMBERED_COPY
