@@ -50,6 +50,12 @@ SHARED_SETUP = (
     "tests/documents/test_pdf.py",
     "tests/documents/test_pdf_pool.py",  # one pool of converters, started once for the module's tests
     "tests/documents/test_gongwen_pdf.py",
+    "tests/documents/test_gongwen_elements.py",
+    "tests/documents/test_letter_minutes.py",
+    "tests/documents/test_attachment_pages.py",
+    "tests/documents/test_body_tables.py",
+    "tests/documents/test_demo_formats.py",
+    "tests/documents/test_stamping.py",
     "tests/tasks/test_export.py",
 )
 
@@ -68,6 +74,24 @@ def pytest_xdist_make_scheduler(config, log):
             return next((prefix for prefix in SHARED_SETUP if nodeid.startswith(prefix)), nodeid)
 
     return SharedSetupScheduling(config, log)
+
+
+def _shared_setup(nodeid: str) -> int | None:
+    return next((n for n, prefix in enumerate(SHARED_SETUP) if nodeid.startswith(prefix)), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long units first (the SHARED_SETUP groups in their order, the browser tests' first, then tests marked
+    slow), so the run does not end with one process finishing a long group while the other waits: the run takes
+    about as long as its longest process. The order within a module is kept."""
+
+    def weight(item) -> tuple[int, int]:
+        group = _shared_setup(item.nodeid)
+        if group is not None:
+            return (0, group)
+        return (1, 0) if item.get_closest_marker("slow") else (2, 0)
+
+    items.sort(key=weight)
 
 
 def pytest_sessionstart(session):
@@ -174,6 +198,14 @@ def app(request, backend, test_database, cached_apps):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()  # the next test's copy replaces the database under it
+
+
+@pytest.fixture
+def conversions_remembered(monkeypatch):
+    """Each distinct .docx converted to PDF once for the test process (tests/helpers/pdf.py)."""
+    from tests.helpers.pdf import remember_conversions
+
+    remember_conversions(monkeypatch)
 
 
 @pytest.fixture

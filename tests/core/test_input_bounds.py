@@ -10,6 +10,9 @@ from app.extensions import db
 from app.units.models import Unit
 from tests.helpers.routes import ACCOUNTS, every_route
 
+# Who may open what and what a page survives, not the PDFs (tests/documents): each document converted once.
+pytestmark = pytest.mark.usefixtures("conversions_remembered")
+
 HUGE = ["99999999999999999999", "9223372036854775808", "2147483648", "9" * 5000]
 # The query values that views read as numbers (`request.args.get(…, type=int)`), and the page of every list.
 NUMBER_ARGS = ("page", "parent", "notice", "series_id", "version", "unit", "group", "task")

@@ -17,6 +17,7 @@ A template's accounts get a cheap password hash unless the test asks for real sc
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
@@ -153,6 +154,11 @@ class Templates:
             self._pg_engine = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
         return self._pg_engine
 
+    @functools.cached_property
+    def _pg_superuser(self) -> bool:
+        with self.pg_engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT current_setting('is_superuser')").scalar() == "on"
+
     def _pg_execute(self, script: str) -> None:
         with self.pg_engine.connect() as conn:
             conn.exec_driver_sql(script)
@@ -188,13 +194,16 @@ class Templates:
         """Empty the tables, copy the template's rows in, and move each id sequence past the highest id.
 
         DELETE, not TRUNCATE: TRUNCATE gives every table and index a new file, four times slower on tables this small.
-        The script runs as one transaction that need not wait for its commit to reach the disk.
+        The script runs as one transaction that need not wait for its commit to reach the disk. A superuser (the
+        test database's usual user) copies with the foreign-key triggers off, in half the time (30 ms for the
+        demo's rows instead of 60): the rows come from a template that satisfied them.
         """
         source = f"{PG_SCHEMA}_{template.name}"
         tables = db.metadata.sorted_tables
         statements = [
             "SET lock_timeout = '10s'",
             "SET synchronous_commit = off",
+            *(["SET session_replication_role = replica"] if self._pg_superuser else []),
             # What `flask db stamp` or a restore left: not a table of the models, and not the next test's.
             f'DROP TABLE IF EXISTS "{PG_SCHEMA}".alembic_version',
         ]
@@ -217,3 +226,11 @@ class Templates:
             self._pg_execute("; ".join(f'DROP SCHEMA IF EXISTS "{s}" CASCADE' for s in schemas))
             self.pg_engine.dispose()
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def demo_app_for(templates: Templates, folder: Path):
+    """An app of its own on a copy of the demo data in `folder`, for a module-scoped fixture (the PDFs made once for a
+    module's tests): the process's demo template is copied, not loaded again, and nothing is converted to PDF until
+    the fixture asks. Dispose of its engine when done."""
+    url = templates.sqlite_copy(Template("demo", CHEAP_PASSWORD_HASH), folder)
+    return create_app(base_config(url, folder / "files"))

@@ -26,3 +26,26 @@ def stop_converters_on(port: int, count: int = 4) -> None:
 
     ports = "|".join(str(port + 2 * i) for i in range(count))
     subprocess.run(["pkill", "-KILL", "-f", "--", f"unoserver-({ports})-"], check=False)
+
+
+_converted: dict[tuple[str, bool], bytes] = {}
+
+
+def remember_conversions(monkeypatch) -> None:
+    """LibreOffice converts each distinct .docx once for the test process; the same bytes again get the same PDF back.
+
+    For tests that walk every route (who may open what, what a page survives) and only need a PDF to be served: each
+    of their tests starts from the same demo data, so each would convert the same documents again. The PDFs
+    themselves are tested in tests/documents.
+    """
+    import hashlib
+
+    convert = pdf.docx_to_pdf
+
+    def remembered(docx: bytes, *, vertical_mongolian: bool = False) -> bytes:
+        key = (hashlib.sha256(docx).hexdigest(), vertical_mongolian)
+        if key not in _converted:
+            _converted[key] = convert(docx, vertical_mongolian=vertical_mongolian)
+        return _converted[key]
+
+    monkeypatch.setattr(pdf, "docx_to_pdf", remembered)

@@ -9,6 +9,9 @@ from app.core.access import ANY_USER, PUBLIC, Role, audience_of
 from tests.helpers.databases import BACKENDS
 from tests.helpers.routes import ACCOUNTS, ROLES, every_route
 
+# Who may open what and what a page survives, not the PDFs (tests/documents): each document converted once.
+pytestmark = pytest.mark.usefixtures("conversions_remembered")
+
 
 def _allowed(audience, role) -> bool:
     if audience == PUBLIC:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.documents import tasks_table as T
 from app.extensions import db
 from app.tasks.models import Task
+from tests.helpers.databases import demo_app_for
 from tests.helpers.pdf import require_libreoffice
 from tests.helpers.pdfmeasure import chars, page_count
 from tests.helpers.tasks import notice_id, seed_notice
@@ -134,22 +135,14 @@ def test_the_command_writes_docx_and_xlsx(demo, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def tasks_pdf(tmp_path_factory):
+def tasks_pdf(templates, tmp_path_factory):
     require_libreoffice(server=True)
-    from app import create_app
-    from app.demo.loader import load_demo
     from app.demo.pairings import assign_lead_units, tasks_from_pairings
     from app.documents.pdf import docx_to_pdf
     from app.tasks.export import tasks_docx
-    from tests.helpers.accounts import DEMO_PASSWORD
 
-    tmp = tmp_path_factory.mktemp("taskspdf")
-    app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/db.sqlite", "FILES_DIR": str(tmp / "files")}
-    )
+    app = demo_app_for(templates, tmp_path_factory.mktemp("taskspdf"))
     with app.app_context():
-        db.create_all()
-        load_demo(DEMO_PASSWORD)
         notice = seed_notice()
         tasks_from_pairings(notice)
         assign_lead_units(notice)
