@@ -142,7 +142,10 @@ class Loader:
             db.session.add(series)
             db.session.flush()
         # The bureau's other series: 函 to other organs (信函格式) and the minutes of its meetings (纪要格式).
-        for code, name, mark in (("乌教函", "乌海市教育局函", "乌海市教育局"), ("乌教纪", "乌海市教育局会议纪要", "乌海市教育局会议纪要")):
+        for code, name, mark in (
+            ("乌教函", "乌海市教育局函", "乌海市教育局"),
+            ("乌教纪", "乌海市教育局会议纪要", "乌海市教育局会议纪要"),
+        ):
             if db.session.scalar(select(DocumentSeries.id).where(DocumentSeries.organ_code == code)) is None:
                 db.session.add(DocumentSeries(organ_code=code, name=name, unit=self.units["bureau"], header_mark=mark))
         db.session.flush()

@@ -12,10 +12,12 @@ from app.core.limits import bounded
 from app.core.settings import get_setting
 from app.core.time import CHINA, utcnow
 from app.database import write_transaction
+from app.documents import layout as L
 from app.documents import pdf
-from app.documents.gongwen import GongwenData, Meeting, PrintedAttachment, RosterLine, render_gongwen
+from app.documents.formats import render_gongwen
+from app.documents.gongwen import GongwenData, Meeting, PrintedAttachment, RosterLine
 from app.documents.mongolian import MongolianData, render_mongolian
-from app.documents.stamping import stamp_copy_number
+from app.documents.stamping import COPY_NUMBER_BASELINE_MM, stamp_copy_number
 from app.documents.text import roster_groups
 from app.extensions import db
 from app.notices.models import Notice, NoticeTranslation
@@ -134,7 +136,7 @@ def gongwen_data(
     return GongwenData(
         **_header(notice),
         **_elements(notice, copy_number),
-        printed_attachments=printed_attachments(notice) if attachments is None else [],
+        printed_attachments=printed_attachments(notice),
         title=notice.title,
         addressee_text=notice.addressee_text,
         body=notice.body,
@@ -291,7 +293,8 @@ def mongolian_version_pdf(
     return made_once(translation, "pdf_sha256", lambda: convert(docx, vertical=True, person=person))
 
 
-def numbered_copy(pdf: bytes, number: int) -> bytes:
+def numbered_copy(notice: Notice, pdf: bytes, number: int) -> bytes:
     """A unit's copy of a notice distributed in counted copies: its PDF with the copy's 份号 where the .docx prints
-    it (app/documents/stamping.py)."""
-    return stamp_copy_number(pdf, copy_number_text(number))
+    it (app/documents/stamping.py): on the text block's first line, or a letter's (信函) under its double rule."""
+    baseline = L.LETTER_COPY_NUMBER_BASELINE_MM if notice.kind == "信函" else COPY_NUMBER_BASELINE_MM
+    return stamp_copy_number(pdf, copy_number_text(number), baseline_mm=baseline)

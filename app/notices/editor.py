@@ -25,11 +25,12 @@ from app.documents.docx_import import DocxImportError, import_docx
 from app.documents.lint import Finding, apply_fix, lint
 from app.extensions import db
 from app.notices.forms import MAX_BODY, MAX_REPLY_FIELDS, USUAL_REPLY_FIELDS, AttachmentForm, NoticeForm
-from app.notices.models import DocumentSeries, Notice, NoticeStatus
+from app.notices.models import DocumentSeries, Notice, NoticeAttachment, NoticeStatus
 from app.notices.services import (
     DocumentText,
     NoticeData,
     apply_data,
+    classification_refusal,
     imprint_organ_of,
     lint_fields,
     list_series,
@@ -222,8 +223,20 @@ def typed_notice(form: NoticeForm, editor_url: str) -> tuple[Notice, list[str]]:
         status=NoticeStatus.draft.value,
         created_at=saved.created_at if saved else utcnow(),
     )
-    apply_data(notice, form_data(form))
+    data = form_data(form)
+    if classification_refusal(data.classification):
+        # Refused when saved, with its reason at the field; the preview shows the rest meanwhile.
+        data = replace(data, classification="", classification_period="")
+    apply_data(notice, data)
     notice.series = db.session.get(DocumentSeries, notice.series_id) if notice.series_id else None
+    if saved:
+        # The saved draft's files, those printed as pages among them, as its own rendering has them.
+        notice.attachments = [
+            NoticeAttachment(
+                title=a.title, filename=a.filename, file_sha256=a.file_sha256, print_as_pages=a.print_as_pages
+            )
+            for a in saved.attachments
+        ]
     return notice, [a.title for a in saved.attachments] if saved else []
 
 
@@ -304,6 +317,7 @@ def _import(form: NoticeForm) -> None:
             form.signature_organ.data = draft.signature_organ
         if draft.signed_on:
             form.signed_on.data = draft.signed_on
+        _import_elements(form, draft)
         if draft.addressee_text:
             unknown = _match_addressees(form, draft.addressee_text)
             if unknown:
@@ -317,6 +331,32 @@ def _import(form: NoticeForm) -> None:
         flash(_("The text was imported. Check it, then save."), "success")
     for warning in draft.warnings:
         flash(warning, "info")
+
+
+def _import_elements(form: NoticeForm, draft) -> None:
+    """The elements of GB/T 9704 the file shows, into their fields: a 密级 as the file says it (saving refuses it
+    with its reason on a network not approved for it, and the import's warning says so at once)."""
+    if draft.kind:
+        form.kind.data = draft.kind
+    for name in ("urgency", "classification", "classification_period", "disclosure", "disclosure_reason"):
+        if getattr(draft, name):
+            getattr(form, name).data = getattr(draft, name)
+    if draft.copy_number:
+        form.copy_numbers.data = True
+    if draft.signers:
+        form.upward.data = True
+        form.signers_text.data = LIST_SEPARATOR.join(draft.signers)
+    if draft.joint_organs:
+        form.joint_organs_text.data = "\n".join(draft.joint_organs)
+    if draft.cc_text and not (form.cc_groups.data or form.cc_units.data or form.cc_others.data):
+        form.cc_others.data = LIST_SEPARATOR.join(names_in(draft.cc_text.replace("，", "、").replace(",", "、")))
+    for key, field in (
+        ("attendees", form.meeting_attendees),
+        ("observers", form.meeting_observers),
+        ("absent", form.meeting_absent),
+    ):
+        if draft.meeting.get(key):
+            field.data = LIST_SEPARATOR.join(draft.meeting[key])
 
 
 def run_action(form: NoticeForm, action: str) -> bool:

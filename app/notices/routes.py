@@ -423,7 +423,7 @@ def document_pdf(notice_id: int):
         return _no_pdf(notice, exc)
     copy = _copy_number(notice)
     if copy:
-        pdf = numbered_copy(pdf, copy)
+        pdf = numbered_copy(notice, pdf, copy)
     return send_download(pdf, notice.number or notice.title, PDF, inline=request.args.get("inline") == "1")
 
 

@@ -21,9 +21,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.auth.models import User, name_of
 from app.core.access import Role, permission
 from app.core.audit import record
-from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, store_upload
+from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, kind_of, store_upload
 from app.core.settings import get_setting
 from app.core.time import CHINA, utcnow
+from app.documents.attachment_pages import AttachmentUnprintable, check_printable
+from app.documents.gongwen import PrintedAttachment
 from app.documents.lint import Finding, blocking, lint
 from app.extensions import db
 from app.notices.documents import freeze_docx, freeze_translation
@@ -412,8 +414,16 @@ def add_attachment(
         stored = store_upload(data, allowed=ATTACHMENT_KINDS, max_bytes=max_bytes)
     except FileRejected as exc:
         raise NoticeError(str(exc)) from exc
-    if print_as_pages and stored.content_type not in (DOCX.content_type, PDF.content_type):
-        raise NoticeError(_("Only a Word (.docx) file or a PDF can be printed as pages; this one stays a download."))
+    if print_as_pages:
+        if stored.content_type not in (DOCX.content_type, PDF.content_type):
+            raise NoticeError(
+                _("Only a Word (.docx) file or a PDF can be printed as pages; this one stays a download.")
+            )
+        try:
+            check_printable(PrintedAttachment(title, kind_of(stored.content_type).extension, data))
+        except AttachmentUnprintable as exc:
+            db.session.rollback()  # nothing of it kept: the file stays unattached
+            raise NoticeError(str(exc)) from exc
     position = len(notice.attachments)
     attachment = NoticeAttachment(
         notice=notice,
@@ -842,7 +852,10 @@ def _issue(actor, notice: Notice, comment: str) -> Notice:
     notice.events.append(NoticeEvent(actor_id=actor.id, action="issued", comment=comment))
     db.session.flush()
     notice_issued.send(notice, distribute=True)  # receipts distribute it, in this transaction
-    freeze_docx(notice)
+    try:
+        freeze_docx(notice)
+    except AttachmentUnprintable as exc:  # checked when attached; a file changed since is refused here
+        raise NoticeError(str(exc)) from exc
     freeze_translation(notice)  # the Mongolian version as it stands, frozen with the notice
     ask_for_files(notice)  # the PDFs, made by a worker once this has committed: issuing does not wait for them
     record(actor, "notice.issue", notice, number=notice.number, docx_sha256=notice.docx_sha256)

@@ -248,7 +248,9 @@ def test_a_file_already_kept_by_a_committed_row_is_not_removed_by_a_failed_uploa
     assert _report(client, mine, files).status_code == 422
     assert _files_on_disk(app) == kept
     login("secretary")
-    assert client.get(f"/notices/{notice_id}/attachments/1").data == PDF_BYTES
+    with app.app_context():
+        attachment_id = db.session.scalar(select(NoticeAttachment.id).where(NoticeAttachment.notice_id == notice_id))
+    assert client.get(f"/notices/{notice_id}/attachments/{attachment_id}").data == PDF_BYTES
 
 
 # A stored file missing from the files directory

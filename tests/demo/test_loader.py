@@ -149,13 +149,24 @@ def test_the_pairings_of_measure_8(demo):
 
 
 def test_the_series_continues_after_75(demo):
-    """After the seed's 75 and the specimens the demo issues in 2023 (76, 80, 81, 82), the next is 83."""
-    from app.notices.models import SerialCounter
+    """After the seed's 75 and the specimens the demo issues in 2023 under 乌教发 (76, 80–82, 90–93), the next is 94;
+    its 函 and 纪要 are counted in their own series."""
+    from app.notices.models import DocumentSeries, SerialCounter
 
     with demo.app_context():
-        counter = db.session.scalar(select(SerialCounter).where(SerialCounter.year == 2023))
-        issued = db.session.scalars(select(Notice.serial).where(Notice.year == 2023).order_by(Notice.serial)).all()
-        assert issued == [75, 76, 80, 81, 82] and counter.next_serial == 83
+        series = {s.organ_code: s.id for s in db.session.scalars(select(DocumentSeries))}
+
+        def serials(code):
+            query = select(Notice.serial).where(Notice.year == 2023, Notice.series_id == series[code])
+            return db.session.scalars(query.order_by(Notice.serial)).all()
+
+        def next_serial(code):
+            key = (series[code], 2023)
+            return db.session.get(SerialCounter, key).next_serial
+
+        assert serials("乌教发") == [75, 76, 80, 81, 82, 90, 91, 92, 93] and next_serial("乌教发") == 94
+        assert (serials("乌教函"), next_serial("乌教函")) == ([15], 16)
+        assert (serials("乌教纪"), next_serial("乌教纪")) == ([5], 6)
 
 
 def test_demo_accounts_lists_every_account_in_the_contract_format(demo):

@@ -133,7 +133,9 @@ def test_units_get_numbered_copies_in_the_order_sent_and_each_downloads_its_own(
 
 def test_an_urgent_notice_is_due_sooner_shows_first_and_is_chased_at_a_faster_pace(bureau_login, client, app):
     plain = issue_through_the_pages(client, app, bureau_login)
-    urgent = issue_through_the_pages(client, app, bureau_login, urgency="特急", title="关于紧急报送校舍安全检查情况的通知")
+    urgent = issue_through_the_pages(
+        client, app, bureau_login, urgency="特急", title="关于紧急报送校舍安全检查情况的通知"
+    )
     with app.app_context():
         notice = db.session.get(Notice, urgent)
         assert notice.ack_due_at.astimezone(CHINA).date() == notice.issued_at.astimezone(CHINA).date()
@@ -145,7 +147,13 @@ def test_an_urgent_notice_is_due_sooner_shows_first_and_is_chased_at_a_faster_pa
     # In the 待办, the urgent one heads the notices to acknowledge (issued last, it would otherwise come last), its
     # urgency beside it.
     assert home.index("关于紧急报送校舍安全检查情况的通知") < home.index(_notice(app, plain).title)
-    assert "特急" in home[home.index("关于紧急报送校舍安全检查情况的通知") - 300 : home.index("关于紧急报送校舍安全检查情况的通知") + 300]
+    assert (
+        "特急"
+        in home[
+            home.index("关于紧急报送校舍安全检查情况的通知") - 300 : home.index("关于紧急报送校舍安全检查情况的通知")
+            + 300
+        ]
+    )
     # A reminder three hours ago: a plain notice waits a day before the next, an urgent one two hours.
     bureau_login("secretary")
     for notice_id in (plain, urgent):
@@ -188,11 +196,16 @@ def test_notices_load_takes_the_elements_under_their_design_names(runner, demo, 
     assert result.exit_code == 0, result.output
     with demo.app_context():
         issued = db.session.scalar(select(Notice).where(Notice.title.like("%经费预算的请示")))
-        minutes = db.session.scalar(select(Notice).where(Notice.kind == "纪要"))
+        minutes = db.session.scalar(select(Notice).where(Notice.title == "2022年第3次局务会议纪要"))
         assert (issued.urgency, issued.copy_numbers, issued.upward, issued.signers) == ("加急", True, True, ["董跃飞"])
         assert issued.joint_organs == [{"name": "乌海市财政局"}]
         assert (issued.disclosure, issued.disclosure_reason) == ("不予公开", "内部事务信息")
-        assert minutes.meeting == {"date": "2022-03-03", "chair": "董跃飞", "attendees": ["董跃飞", "王五"], "absent": ["李四"]}
+        assert minutes.meeting == {
+            "date": "2022-03-03",
+            "chair": "董跃飞",
+            "attendees": ["董跃飞", "王五"],
+            "absent": ["李四"],
+        }
 
     for broken, where in [
         ({"title": "甲", "classification": "秘密"}, "entry 1, classification"),
@@ -217,3 +230,56 @@ def test_the_form_version_survives_a_save_with_elements(bureau_login, client, ap
     assert response.status_code == 303
     assert _notice(app, notice_id).urgency == "特急"
     assert take_step(client, notice_id, "submitted").status_code == 303
+
+
+def test_importing_a_file_with_the_elements_fills_their_fields(bureau_login, client, app):
+    """A 请示 someone wrote elsewhere, with 特急, 份号, 签发人 and a joint organ: the editor shows each in its field
+    and the text without them; nothing is saved until the secretary saves."""
+    from datetime import date
+
+    from app.documents.formats import render_gongwen
+    from app.documents.gongwen import GongwenData
+
+    docx = render_gongwen(
+        GongwenData(
+            mark="乌海市教育局文件",
+            mark_mn="",
+            header_order="zh_first",
+            number="乌教发〔2023〕92号",
+            title="乌海市教育局 乌海市财政局关于申请2024年学前教育专项资金的请示",
+            addressee_text="乌海市人民政府：",
+            body="为进一步扩大普惠性学前教育资源，现申请专项资金。\n妥否，请批示。",
+            signature_organ="乌海市教育局",
+            signed_on=date(2023, 9, 1),
+            copy_number="000012",
+            urgency="特急",
+            signers=["董跃飞", "李明"],
+            organ_name="乌海市教育局",
+            joint_organs=["乌海市财政局"],
+        )
+    )
+    bureau_login("secretary")
+    form = seed_form(app, action="import", import_target="notice", body="")
+    form["import_file"] = (io.BytesIO(docx), "请示.docx")
+    response = client.post("/notices/new", data=form, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<option selected value="特急">' in page
+    assert 'value="董跃飞、李明"' in page and '<input checked id="upward"' in page
+    joint = page[page.index('name="joint_organs_text"') :]
+    assert joint[joint.index(">") + 1 : joint.index("</textarea>")].strip() == "乌海市财政局"
+    body = page[page.index('name="body"') :]
+    body = body[: body.index("</textarea>")]
+    assert "妥否，请批示。" in body and "特急" not in body and "000012" not in body
+    with app.app_context():
+        assert db.session.scalar(select(Notice.id)) is None
+
+
+def test_the_editors_preview_of_a_refused_classification_shows_the_rest(bureau_login, client, app):
+    """The live preview renders what can be printed while the 密级 waits for the save's refusal: never an error."""
+    bureau_login("secretary")
+    form = seed_form(app, classification="秘密", urgency="加急")
+    form.pop("action")
+    response = client.post("/notices/preview", data=form, headers={"HX-Request": "true"})
+    assert response.status_code in (200, 503), response.status_code  # 503: no converter free right now
+    assert "秘密" not in response.get_data(as_text=True)
