@@ -44,6 +44,9 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
+    from app.auth.sessions import SessionCookie
+
+    app.session_interface = SessionCookie()
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(

@@ -4,7 +4,8 @@ The cookie names a row of user_sessions by a random token (services.open_session
 ending the rows ends the sessions, and an id that SQLite gives again to a new account opens nothing.
 """
 
-from flask import session
+from flask import request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user
 
 from app.auth.models import User
@@ -24,3 +25,19 @@ def log_in(user: User, *, fresh: bool = True) -> None:
     user.session_token = open_session(user)
     login_user(user)
     session.permanent = True  # the cookie expires PERMANENT_SESSION_LIFETIME after the last request
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie, which a page's answer sends again to slide its expiry, but an htmx request's only when it
+    changed the session.
+
+    An htmx request can still be on its way when the person submits a form (the editor's live check, sent as they
+    leave the last field they typed in). Answered after the form's page, its cookie would put back the session as it
+    was before that page and lose what the page stored in it: the message that the draft was saved. Pages keep the
+    expiry sliding; a person who only lets a page poll for half a working day is not kept signed in by the polling.
+    """
+
+    def should_set_cookie(self, app, session) -> bool:
+        if session.modified:
+            return True
+        return super().should_set_cookie(app, session) and not request.headers.get("HX-Request")

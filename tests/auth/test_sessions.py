@@ -150,3 +150,22 @@ def test_a_login_starts_a_new_session_whose_csrf_token_is_new(client, demo):
     # ...and the pages of the new session carry a new one that works.
     assert take_page_token(client) != before
     assert client.post("/logout").status_code == 303 and not _signed_in(client)
+
+
+def test_an_htmx_answer_leaves_the_cookie_of_a_later_page_alone(login, client):
+    """A live check still on its way when the form is submitted answers after the form's page: it must not send the
+    cookie as it was before that page, which would lose the page's message ("草稿已保存"). Pages send it again (the
+    expiry slides); an htmx answer only when it changed the session."""
+    login("secretary")
+    assert client.get("/notices").headers.getlist("Set-Cookie")
+    for path in ("/todo/count", "/notices"):
+        answer = client.get(path, headers={"HX-Request": "true"})
+        assert answer.status_code == 200 and answer.headers.getlist("Set-Cookie") == [], path
+    saved = client.post(
+        "/notices/new",
+        data={"title": "关于测试的通知", "body": "正文。", "kind": "文件", "series_id": 1, "action": "save"},
+    )
+    assert saved.status_code == 303
+    stale_check = client.get("/todo/count", headers={"HX-Request": "true"})
+    assert stale_check.headers.getlist("Set-Cookie") == []
+    assert "草稿已保存" in client.get(saved.headers["Location"]).get_data(as_text=True)
