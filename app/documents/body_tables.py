@@ -49,7 +49,6 @@ from app.documents.scripts import is_mongolian
 from app.documents.tasks_table import (
     CELL_MARGIN_TWIPS,
     CELL_PT,
-    LANDSCAPE_LEFT_MM,
     LANDSCAPE_TEXT_WIDTH_MM,
     TEXT_WIDTH_TWIPS,
     add_page_number_boxes,
@@ -69,12 +68,6 @@ _SLACK_CHARS = 0.5
 _MONGOLIAN_EMS = 0.6
 # The page-number text boxes of the landscape footers: drawing ids clear of those python-docx gives the body's.
 FIRST_SHAPE_ID = 9001
-# Where the box stands: its dashes 7 mm from the text block, as on the portrait pages (§7.5: "一字线上距版心下边缘
-# 7mm"). LibreOffice draws the dash of the turned line 1.68 mm in from the box's left edge (measured in the PDF); the
-# 任务分解表's box, whose edge is 7 mm from the block, puts the dashes 10.3 mm from it.
-DASH_IN_THE_BOX_MM = 1.68
-PAGE_NUMBER_BOX_X_MM = LANDSCAPE_LEFT_MM - L.PAGE_NUMBER_GAP_MM - DASH_IN_THE_BOX_MM
-
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADER_FOOTER_REFERENCES = (qn("w:headerReference"), qn("w:footerReference"))
 _FOOTER_KINDS = {
@@ -195,9 +188,7 @@ def _open_landscape_section(renderer):
             landscape.add_footerReference(kind, r_id)
     else:
         section = Section(landscape, document.part)
-        add_page_number_boxes(
-            section, renderer.style_ids[L.STYLE_PAGE_NUMBER], first_shape_id=FIRST_SHAPE_ID, x_mm=PAGE_NUMBER_BOX_X_MM
-        )
+        add_page_number_boxes(section, renderer.style_ids[L.STYLE_PAGE_NUMBER], first_shape_id=FIRST_SHAPE_ID)
     return landscape
 
 

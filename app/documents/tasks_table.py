@@ -48,9 +48,12 @@ LANDSCAPE_TEXT_WIDTH_MM = LANDSCAPE_WIDTH_MM - LANDSCAPE_LEFT_MM - LANDSCAPE_RIG
 LANDSCAPE_TEXT_HEIGHT_MM = LANDSCAPE_HEIGHT_MM - LANDSCAPE_TOP_MM - LANDSCAPE_BOTTOM_MM  # 156
 TEXT_WIDTH_TWIPS = mm_to_twips(LANDSCAPE_TEXT_WIDTH_MM)
 
-# The page number's line, turned: its edge towards the text block 7 mm from it, one 4号 line thick.
+# The page number's line, turned, one 4号 line thick: its dashes 7 mm from the text block, as on the portrait pages
+# (§7.5: "一字线上距版心下边缘7mm"). LibreOffice draws the dash of the turned line 1.68 mm in from the box's left
+# edge (measured in the PDF); a box whose edge stood 7 mm from the block put the dashes 10.3 mm from it.
 PAGE_NUMBER_CHAR_MM = L.SIZE_4 * 25.4 / 72  # one 4号 character: 4.94 mm
-PAGE_NUMBER_X_MM = LANDSCAPE_LEFT_MM - L.PAGE_NUMBER_GAP_MM - L.PAGE_NUMBER_LINE_MM  # 23.06 mm from the page's left
+DASH_IN_THE_BOX_MM = 1.68
+PAGE_NUMBER_X_MM = LANDSCAPE_LEFT_MM - L.PAGE_NUMBER_GAP_MM - DASH_IN_THE_BOX_MM  # 26.32 mm from the page's left
 # Along the edge: from one character inside the text block's top to one character inside its bottom.
 PAGE_NUMBER_Y_MM = LANDSCAPE_TOP_MM + PAGE_NUMBER_CHAR_MM
 PAGE_NUMBER_LENGTH_MM = LANDSCAPE_TEXT_HEIGHT_MM - 2 * PAGE_NUMBER_CHAR_MM

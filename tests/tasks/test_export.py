@@ -16,7 +16,7 @@ from app.extensions import db
 from app.tasks.models import Task
 from tests.helpers.databases import demo_app_for
 from tests.helpers.pdf import require_libreoffice
-from tests.helpers.pdfmeasure import chars, page_count
+from tests.helpers.pdfmeasure import chars, ink_bounds, page_count
 from tests.helpers.tasks import notice_id, seed_notice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -91,7 +91,9 @@ def test_the_docx_page_numbers_sit_in_the_left_margin_turned_odd_low_even_high(d
         assert anchor.find("wp:positionH", NS).get("relativeFrom") == "page"
         x_mm = int(anchor.find("wp:positionH/wp:posOffset", NS).text) / 36000
         width_mm = int(anchor.find("wp:extent", NS).get("cx")) / 36000
-        assert x_mm + width_mm == pytest.approx(35 - 7, abs=0.05)  # 7 mm left of the text block
+        # The dashes 7 mm left of the text block (35 mm), as LibreOffice draws them 1.68 mm inside the box.
+        assert x_mm + T.DASH_IN_THE_BOX_MM == pytest.approx(35 - 7, abs=0.05)
+        assert width_mm == pytest.approx(T.L.PAGE_NUMBER_LINE_MM, abs=0.05)
         assert anchor.find(".//wps:bodyPr", NS).get("vert") == "vert"  # written top to bottom
         assert footer.find(".//wps:txbx//w:jc", NS).get(W + "val") == align
         assert " PAGE " in "".join(t.text for t in footer.iter(W + "instrText"))
@@ -181,11 +183,20 @@ def test_pdf_page_numbers_read_down_the_left_margin_odd_pages_low_even_pages_hig
     for index, (text, direction, (x0, y0, x1, y1)) in enumerate(numbers, start=1):
         assert text.replace(" ", "") == f"—{index}—"
         assert direction == pytest.approx((0.0, 1.0))  # turned a quarter clockwise, reading downwards
-        assert 21 * MM < x0 < x1 < 28.5 * MM  # 7 mm outside the text block's left edge (35 mm)
+        assert 21 * MM < x0 < x1 < 32 * MM  # in the margin left of the text block (35 mm)
         if index % 2:
             assert y1 == pytest.approx((210 - 26 - 4.94) * MM, abs=1.5 * MM)  # one character in from its end
         else:
             assert y0 == pytest.approx((28 + 4.94) * MM, abs=1.5 * MM)
+
+
+def test_pdf_page_number_dashes_stand_7_mm_from_the_text_block_as_on_portrait_pages(tasks_pdf):
+    """§7.5 on a turned page (§8): "一字线上距版心下边缘7mm", the block's (portrait) bottom edge being its left edge."""
+    for index in range(page_count(tasks_pdf)):
+        dash = next(c for c in chars(tasks_pdf, index) if c.c == "—")
+        ink = ink_bounds(tasks_pdf, index, dash.bbox)
+        gap_mm = (35 * MM - (ink[0] + ink[2]) / 2) / MM
+        assert abs(gap_mm - 7) <= 0.5, f"page {index + 1}: the dash is {gap_mm:.2f} mm from the block"
 
 
 def test_the_pdf_table_lies_inside_the_text_block(tasks_pdf):
