@@ -5,9 +5,9 @@ Without this every 2023 notice would be delivered on the day of `demo load` and 
 the reviewer's and the signer's 待办 would be empty. INVENTED FOR THE DEMO, like app/demo/progress.py.
 
 - Receipts: each demo notice reaches its units when it was issued; nearly every unit acknowledged it within three
-  working days, in office hours. Still waiting, reminded once: 乌教发〔2024〕3号 at three of its ten units
-  (海勃湾区教育局 among them) and 乌教发〔2023〕82号 at 三中, so that the clerks the README names find a notice
-  to acknowledge.
+  working days (a 特急 one the same day, a 加急 one by the next), in office hours. Still waiting, reminded once:
+  乌教发〔2024〕3号 at three of its ten units (海勃湾区教育局 among them) and 乌教发〔2023〕82号 at 三中, so that the
+  clerks the README names find a notice to acknowledge.
 - Drafts: one submitted for 核稿, one approved and waiting for 签发, by the demo secretary.
 
 Written once: a distribution whose delivery is already the notice's issue time is left alone, and a draft whose
@@ -40,6 +40,8 @@ STILL_WAITING = {
     "乌教发〔2024〕3号": {"haibowan", "no10_middle", "youth_center"},
 }
 REMINDER_AFTER = timedelta(days=6)
+# An urgent notice is acknowledged within its 签收期限: 特急 the day it came, 加急 by the next day.
+URGENT_WITHIN_DAYS = {"特急": 1, "加急": 2}
 REMINDER_TEXT = "请尚未签收的单位尽快完成签收，并按通知要求做好相关工作。"
 
 
@@ -76,7 +78,8 @@ def settle_receipts(secretary: User) -> None:
         clerk = clerks.get(d.unit_id)
         if clerk is None:
             continue  # a unit without an account in the demo: it has not acknowledged
-        d.acknowledged_at = _office_hours_after(issued, _spread(d.notice.number, d.unit.code))
+        days = URGENT_WITHIN_DAYS.get(d.notice.urgency, 3)
+        d.acknowledged_at = _office_hours_after(issued, _spread(d.notice.number, d.unit.code), days=days)
         d.first_opened_at = d.acknowledged_at - timedelta(minutes=12)
         d.first_opened_by_id = d.acknowledged_by_id = clerk.id
 
@@ -148,12 +151,12 @@ def load_drafts(users: dict[str, User]) -> None:
         notice.updated_at = notice.events[-1].created_at
 
 
-def _office_hours_after(issued: datetime, spread: int) -> datetime:
-    """A moment of a working day's office hours (08:30–17:30, Beijing time) within three working days after
-    `issued`."""
+def _office_hours_after(issued: datetime, spread: int, *, days: int = 3) -> datetime:
+    """A moment of a working day's office hours (08:30–17:30, Beijing time) within `days` working days after
+    `issued` (1: the same day)."""
     start = issued.astimezone(CHINA)
     for _ in range(2):
-        day = start.date() + timedelta(days=spread % 3)
+        day = start.date() + timedelta(days=spread % days)
         while day.weekday() >= 5:  # Saturday, Sunday
             day += timedelta(days=1)
         at = datetime.combine(day, time(8, 30), CHINA) + timedelta(minutes=spread * 7 % 540)

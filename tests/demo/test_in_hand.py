@@ -33,6 +33,14 @@ def test_the_demo_notices_were_received_when_they_were_issued(demo):
     waiting = {(d.notice.number, d.unit.code) for d in distributions if d.acknowledged_at is None}
     assert ("乌教发〔2023〕82号", "no3_middle") in waiting and ("乌教发〔2024〕3号", "haibowan") in waiting
     assert all(d.reminders_sent == 1 for d in distributions if d.acknowledged_at is None)
+    # The 特急 specimen (90号, sent in numbered copies) was acknowledged the day it came, within its 签收期限.
+    urgent = [d for d in acknowledged if d.notice.urgency == "特急"]
+    assert len(urgent) >= 10
+    assert all(
+        d.acknowledged_at.astimezone(CHINA).date() == d.notice.issued_at.astimezone(CHINA).date() for d in urgent
+    )
+    copies = sorted(d.copy_number for d in distributions if d.notice.urgency == "特急")
+    assert copies == list(range(1, len(copies) + 1))  # each unit's copy numbered, none twice
 
 
 def test_the_inbox_of_a_demo_clerk_shows_the_notices_own_dates_and_what_waits(demo, login, client):
