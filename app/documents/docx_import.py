@@ -1653,8 +1653,18 @@ def _lay_out(
         meeting, start = _take_meeting(paragraphs, rest)
         dropped |= set(rest[start:])
 
+    # The body's own tables, where they stand: as the rows the text's table form takes (cells between TABs).
+    after_the_head = filled[position - 1] if position else -1
+    in_the_body = [
+        table
+        for table in tables
+        if after_the_head < table.at <= last_filled and id(table) not in header.table_ids and _body_rows(table)
+    ]
+    tables_read += len(in_the_body)
     lines, headings = [], []
     for index in body_indices:
+        while in_the_body and in_the_body[0].at <= index:
+            lines.extend(_body_rows(in_the_body.pop(0)))
         if index in dropped:
             continue
         paragraph = paragraphs[index]
@@ -1668,6 +1678,8 @@ def _lay_out(
         line, lead = _body_line(paragraph.spans)
         lines.append(line)
         _add_heading(headings, paragraph.text, lead)
+    for table in in_the_body:  # just before the signature
+        lines.extend(_body_rows(table))
 
     warnings = []
     if header.classification:
@@ -1870,6 +1882,20 @@ def _find_signature(paragraphs, body_indices, mark_organs: list[str]):
     if _set_apart(last, after_blank(j)):
         return [], signed_on, {body_indices[j]}, None
     return nothing
+
+
+def _body_rows(table: _Table) -> list[str]:
+    """A table of the body as the text's rows (app/documents/text.py): its cells between TABs, each cell's lines run
+    together; rows with nothing in them left out. None when it is not a table there (fewer than two rows of two
+    cells): such a table is skipped, as before, with the warning."""
+    rows = []
+    for row in table.rows:
+        cells = [_join_lines(cell).replace("\t", " ").strip() for cell in row]
+        if any(cells):
+            rows.append("\t".join(cells))
+    if len(rows) < 2 or max(row.count("\t") for row in rows) < 1:
+        return []
+    return rows
 
 
 def _escape(text: str) -> str:

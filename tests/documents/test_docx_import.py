@@ -17,6 +17,7 @@ from docx.shared import Pt, RGBColor
 from app.demo.seed_data import ACTIONS, MEASURES_BODY, NOTICE, ROSTER_PLACEHOLDER
 from app.documents import docx_import
 from app.documents.docx_import import DocxImportError, detect_heading_level, import_docx
+from app.documents.text import paragraphs
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 CENTER, RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
@@ -439,7 +440,8 @@ def test_line_breaks_inside_a_paragraph_join_without_or_with_a_space():
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def test_tables_are_skipped_with_a_warning():
+def test_a_table_with_one_filled_cell_is_skipped_with_a_warning():
+    """Not rows of a table (app/documents/text.py needs two rows of two cells): its text would be a stray line."""
     document = docx.Document()
     document.add_paragraph("表格前的段落。")
     table = document.add_table(rows=2, cols=2)
@@ -450,6 +452,38 @@ def test_tables_are_skipped_with_a_warning():
 
     assert draft.body == "表格前的段落。\n表格后的段落。"
     assert draft.warnings == ["Tables skipped: 1. Copy what you need from them into the draft by hand."]
+
+
+def test_a_table_in_the_body_comes_in_as_its_rows_where_it_stood():
+    """The text's table form (cells between TABs), which prints on a landscape page of its own (§8); a cell of
+    several paragraphs runs them together; an empty row is left out."""
+    document = docx.Document()
+    document.add_paragraph("各校检查进度安排如下：")
+    rows = [
+        ["阶段", "时间", "责任单位"],
+        ["自查", "5月10日—5月17日", "各学校"],
+        ["", "", ""],
+        ["抽查", "5月18日", "市教育局"],
+    ]
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(3, 2).add_paragraph("安全科")
+    document.add_paragraph("请各单位认真落实。")
+
+    draft = import_docx(to_bytes(document))
+
+    assert draft.body.split("\n") == [
+        "各校检查进度安排如下：",
+        "阶段\t时间\t责任单位",
+        "自查\t5月10日—5月17日\t各学校",
+        "抽查\t5月18日\t市教育局安全科",
+        "请各单位认真落实。",
+    ]
+    assert draft.warnings == []
+    (printed,) = [p for p in paragraphs(draft.body) if p.table]
+    assert printed.table[0] == ("阶段", "时间", "责任单位") and len(printed.table) == 3
 
 
 def test_tracked_deletions_are_not_imported_and_insertions_are():

@@ -783,3 +783,19 @@ def test_our_own_minutes_come_back():
         draft.body == "3月1日，局长张三主持召开局长办公会议。现纪要如下：\n一、关于开学准备\n会议要求各校完成安全排查。"
     )
     assert (draft.signature_organ, draft.signed_on) == ("乌海市教育局", datetime.date(2024, 3, 1))
+
+
+def test_a_notices_table_page_comes_back_as_its_rows():
+    """Round trip: a body table the renderer put on a landscape page of its own (§8) reads back as the same cells,
+    where it stood, with the signature after it."""
+    from app.documents.formats import render_gongwen
+    from app.documents.text import paragraphs
+
+    body = "现将检查安排通知如下：\n|阶段|时间|责任单位|\n|---|---|---|\n|自查|5月10日|各学校|\n|抽查|5月18日|市教育局|"
+    draft = import_docx(render_gongwen(gongwen_data(body=body)))
+    assert [p.table for p in paragraphs(draft.body) if p.table] == [
+        (("阶段", "时间", "责任单位"), ("自查", "5月10日", "各学校"), ("抽查", "5月18日", "市教育局"))
+    ]
+    assert draft.body.startswith("现将检查安排通知如下：\n阶段\t时间\t责任单位\n")
+    assert draft.signature_organ == "乌海市教育局" and draft.signed_on == datetime.date(2024, 3, 1)
+    assert not [warning for warning in draft.warnings if warning.startswith("Tables skipped")]
