@@ -71,7 +71,8 @@ def pytest_xdist_make_scheduler(config, log):
 
     class SharedSetupScheduling(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return next((prefix for prefix in SHARED_SETUP if nodeid.startswith(prefix)), nodeid)
+            group = _shared_setup(nodeid)
+            return nodeid if group is None else SHARED_SETUP[group]
 
     return SharedSetupScheduling(config, log)
 
