@@ -126,12 +126,14 @@ class Processes:
         )
 
     def stop(self) -> None:
+        """SIGINT (gunicorn's quick shutdown; the worker's, which finishes its job), then SIGKILL after 10 s: each
+        stops in 1–4 s; once in a full run one did not within 30 s, which the test then waited out."""
         for _name, process, _log in self.running:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGINT)
         for _name, process, log in self.running:
             try:
-                process.wait(timeout=30)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
