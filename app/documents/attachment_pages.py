@@ -48,7 +48,7 @@ from PIL import Image, ImageChops
 
 from app.documents import layout as L
 from app.documents.docx_import import DocxImportError, _check_package, _Reader
-from app.documents.ooxml import child, set_attrs, set_size
+from app.documents.ooxml import EMU_PER_MM, child, set_attrs, set_size
 from app.documents.text import HEADING_MAX_CHARS, Paragraph, heading_level
 from app.documents.titles import title_lines
 
@@ -63,7 +63,6 @@ DEFAULT_CELL_MARGIN_TWIPS = 108
 # Space between a table and a picture right under it.
 TABLE_TO_PICTURE_TWIPS = 60
 
-EMU_PER_MM = 36000
 TEXT_WIDTH_EMU = L.TEXT_WIDTH_MM * EMU_PER_MM
 TEXT_HEIGHT_EMU = L.TEXT_HEIGHT_MM * EMU_PER_MM
 LINE_EMU = L.LINE_PITCH_TWIPS * 635  # a twip is 635 EMU

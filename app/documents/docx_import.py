@@ -1886,7 +1886,7 @@ def _find_signature(paragraphs, body_indices, mark_organs: list[str]):
 
 def _body_rows(table: _Table) -> list[str]:
     """A table of the body as the text's rows (app/documents/text.py): its cells between TABs, each cell's lines run
-    together; rows with nothing in them left out. None when it is not a table there (fewer than two rows of two
+    together; rows with nothing in them left out. No rows when it is not a table there (fewer than two rows of two
     cells): such a table is skipped, as before, with the warning."""
     rows = []
     for row in table.rows:

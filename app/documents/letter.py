@@ -22,41 +22,33 @@ from docx.oxml.ns import qn
 
 from app.documents import layout as L
 from app.documents.gongwen import Renderer
-from app.documents.ooxml import MM_PER_PT, child, mm_to_twips, pt_to_twips, set_attrs, set_size
+from app.documents.ooxml import (
+    EMU_PER_MM,
+    MM_PER_PT,
+    child,
+    mm_to_twips,
+    page_anchored_shape,
+    pt_to_twips,
+    set_attrs,
+    set_size,
+)
 from app.documents.titles import title_lines
 from app.documents.widths import body_lines, text_width_chars
 
-EMU_PER_MM = 36000
-
-_LINE = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
- xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
- xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
- xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>
-<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{id}" behindDoc="0" locked="1"
- layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>
-<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
-<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
-<wp:extent cx="{length}" cy="0"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
-<wp:docPr id="{id}" name="{name}"/><wp:cNvGraphicFramePr/>
-<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>
-<wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{length}" cy="0"/></a:xfrm>
+_LINE = """<wps:cNvCnPr/><wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{length}" cy="0"/></a:xfrm>
 <a:prstGeom prst="line"><a:avLst/></a:prstGeom>
 <a:ln w="{width}"><a:solidFill><a:srgbClr val="{color}"/></a:solidFill></a:ln></wps:spPr><wps:bodyPr/>
-</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"""
+"""
 
 
 def drawn_line(shape_id: int, name: str, *, left_mm: float, middle_mm: float, length_mm: float, width_pt: float):
     """A red horizontal line anchored to the page: its left end left_mm from the page's left edge, the middle of its
     stroke middle_mm below the page's top edge."""
+    length = round(length_mm * EMU_PER_MM)
+    line = _LINE.format(length=length, width=round(width_pt * MM_PER_PT * EMU_PER_MM), color=L.RED)
     return parse_xml(
-        _LINE.format(
-            id=shape_id,
-            name=name,
-            x=round(left_mm * EMU_PER_MM),
-            y=round(middle_mm * EMU_PER_MM),
-            length=round(length_mm * EMU_PER_MM),
-            width=round(width_pt * MM_PER_PT * EMU_PER_MM),
-            color=L.RED,
+        page_anchored_shape(
+            shape_id, name, x=round(left_mm * EMU_PER_MM), y=round(middle_mm * EMU_PER_MM), cx=length, cy=0, shape=line
         )
     )
 

@@ -3,9 +3,10 @@
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-# Units: Word measures in twentieths of a point (twips) and eighths of a point (border widths).
+# Units: Word measures in twentieths of a point (twips) and eighths of a point (border widths); drawings in EMU.
 TWIPS_PER_PT = 20
 MM_PER_PT = 25.4 / 72
+EMU_PER_MM = 36000
 
 
 def mm_to_twips(mm: float) -> int:
@@ -119,3 +120,21 @@ def set_cell_border(tcpr, side: str, *, size_eighths: int = 0, color: str = "000
         set_attrs(edge, val="single", sz=size_eighths, space=0, color=color)
     else:
         set_attrs(edge, val="nil")
+
+
+def page_anchored_shape(shape_id: int, name: str, *, x: int, y: int, cx: int, cy: int, shape: str) -> str:
+    """The XML of a run holding a drawing shape (wps:wsp) anchored to the page, not to the text: its top left x, y EMU
+    from the page's, cx × cy EMU large, in front of the text, which it does not push aside. shape: what goes inside
+    wps:wsp (its properties, its text box). shape_id: its drawing's id, unique among the document's drawings."""
+    return f"""<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+ xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>
+<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1"
+ layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>
+<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
+<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
+<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
+<wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>
+<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>
+{shape}</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"""

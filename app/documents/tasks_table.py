@@ -33,7 +33,18 @@ from docx.oxml.table import CT_Tc
 from docx.table import _Cell
 
 from app.documents import layout as L
-from app.documents.ooxml import child, mm_to_twips, pt_to_twips, set_attrs, set_bold, set_fonts, set_lang, set_size
+from app.documents.ooxml import (
+    EMU_PER_MM,
+    child,
+    mm_to_twips,
+    page_anchored_shape,
+    pt_to_twips,
+    set_attrs,
+    set_bold,
+    set_fonts,
+    set_lang,
+    set_size,
+)
 from app.documents.package import base_file, save_deterministic
 from app.documents.scripts import script_runs
 from app.documents.titles import title_lines
@@ -65,8 +76,6 @@ CELL_MARGIN_TWIPS = mm_to_twips(1.5)
 COLUMNS_MM = (21, 84, 24, 32, 40, 24)
 assert sum(COLUMNS_MM) == LANDSCAPE_TEXT_WIDTH_MM
 HEAD = ("编号", "任务", "牵头单位", "配合单位", "完成时限", "阶段安排")
-
-_EMU_PER_MM = 36000
 
 
 @dataclass
@@ -196,13 +205,13 @@ def turn_landscape(sect_pr) -> None:
     )
 
 
-def add_page_number_boxes(section, style_id: str, *, first_shape_id: int = 1, x_mm: float = PAGE_NUMBER_X_MM) -> None:
+def add_page_number_boxes(section, style_id: str, *, first_shape_id: int = 1) -> None:
     """The section's own odd and even footers, each holding the turned page number (page_number_box)."""
     for number, (footer, align) in enumerate(((section.footer, "right"), (section.even_page_footer, "left")), 1):
         footer.is_linked_to_previous = False
         paragraph = footer.paragraphs[0]
         paragraph._p.get_or_add_pPr().style = style_id
-        box = page_number_box(number, align, style_id, shape_id=first_shape_id + number - 1, x_mm=x_mm)
+        box = page_number_box(number, align, style_id, shape_id=first_shape_id + number - 1)
         paragraph._p.append(parse_xml(box))
 
 
@@ -299,28 +308,16 @@ def _task_text(row: TaskTableRow) -> list[tuple[str, bool]]:
     return parts
 
 
-def page_number_box(
-    number: int, align: str, style_id: str, *, shape_id: int | None = None, x_mm: float = PAGE_NUMBER_X_MM
-) -> str:
-    """A text box anchored to the page in the left margin, its left edge x_mm from the page's, "— PAGE —" written top
-    to bottom inside it. shape_id: its drawing's id (number by default), unique among the document's drawings."""
+def page_number_box(number: int, align: str, style_id: str, *, shape_id: int | None = None) -> str:
+    """A text box anchored to the page in the left margin, its left edge PAGE_NUMBER_X_MM from the page's, "— PAGE —"
+    written top to bottom inside it. shape_id: its drawing's id (number by default), unique among the document's
+    drawings."""
     shape_id = number if shape_id is None else shape_id
-    x = round(x_mm * _EMU_PER_MM)
-    y = round(PAGE_NUMBER_Y_MM * _EMU_PER_MM)
-    cx = round(L.PAGE_NUMBER_LINE_MM * _EMU_PER_MM)
-    cy = round(PAGE_NUMBER_LENGTH_MM * _EMU_PER_MM)
-    return f"""<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
- xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
- xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
- xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><w:drawing>
-<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="{shape_id}" behindDoc="0" locked="1"
- layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>
-<wp:positionH relativeFrom="page"><wp:posOffset>{x}</wp:posOffset></wp:positionH>
-<wp:positionV relativeFrom="page"><wp:posOffset>{y}</wp:posOffset></wp:positionV>
-<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>
-<wp:docPr id="{shape_id}" name="Page number {number}"/><wp:cNvGraphicFramePr/>
-<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>
-<wps:cNvSpPr txBox="1"/>
+    x = round(PAGE_NUMBER_X_MM * EMU_PER_MM)
+    y = round(PAGE_NUMBER_Y_MM * EMU_PER_MM)
+    cx = round(L.PAGE_NUMBER_LINE_MM * EMU_PER_MM)
+    cy = round(PAGE_NUMBER_LENGTH_MM * EMU_PER_MM)
+    box = f"""<wps:cNvSpPr txBox="1"/>
 <wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>
 <a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>
 <wps:txbx><w:txbxContent><w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{align}"/></w:pPr>
@@ -329,7 +326,8 @@ def page_number_box(
 <w:r><w:t>{number}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t xml:space="preserve"> —</w:t></w:r>
 </w:p></w:txbxContent></wps:txbx>
 <wps:bodyPr vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="ctr" anchorCtr="0"><a:noAutofit/>
-</wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"""
+</wps:bodyPr>"""
+    return page_anchored_shape(shape_id, f"Page number {number}", x=x, y=y, cx=cx, cy=cy, shape=box)
 
 
 def render_task_table(data: TaskTableData) -> bytes:
