@@ -35,9 +35,21 @@ def run_migrations_online():
     conf_args.setdefault("process_revision_directives", process_revision_directives)
 
     with target_db.engine.connect() as connection:
+        # SQLite: batch mode copies a table, drops the old one and renames the copy. With foreign keys on, dropping
+        # it would delete (or refuse to delete) the rows of every table that references it, so they are off while
+        # migrations run, and checked after. The pragma has no effect inside a transaction: it goes first.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # on the driver's connection: SQLAlchemy would begin a transaction first (app/database.py _begin)
+            connection.connection.cursor().execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            cursor = connection.connection.cursor()
+            broken = cursor.execute("PRAGMA foreign_key_check").fetchall()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migrations left rows whose references are broken: {broken[:10]}")
 
 
 if context.is_offline_mode():

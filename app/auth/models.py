@@ -13,6 +13,7 @@ from app.core.time import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
 from app.units.models import Unit
+from app.units.organs import organ_id_of
 
 
 def hash_password(password: str) -> str:
@@ -91,6 +92,11 @@ class User(UserMixin, db.Model):
     @property
     def is_bureau_user(self) -> bool:
         return bool(self.roles & BUREAU_ROLES)
+
+    @property
+    def organ_id(self) -> int | None:
+        """The organ whose work this person's roles are for (app/units/organs.py): their unit's."""
+        return organ_id_of(self.unit_id)
 
     def set_password(self, password: str) -> None:
         self.password_hash = hash_password(password)

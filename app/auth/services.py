@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -18,13 +18,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.models import FailedLoginName, User, UserRole, UserSession
 from app.auth.passwords import password_problem
-from app.auth.signed_in import SignedInUnit, SignedInUser
+from app.auth.signed_in import SignedInOrgan, SignedInUnit, SignedInUser
 from app.core.access import Role
 from app.core.audit import AuditEvent, record
 from app.core.time import utcnow
 from app.database import write_transaction
 from app.extensions import db
-from app.units.models import Unit
+from app.units.models import Organ, Unit
 
 
 class AccountError(ValueError):
@@ -245,6 +245,21 @@ def open_session(user: User) -> str:
 _users, _sessions, _units, _roles = User.__table__, UserSession.__table__, Unit.__table__, UserRole.__table__
 # One row per role (one with no role for an account without any). A session is never older than its account: should
 # a row outlive a deleted account, the next account given the same id does not inherit it.
+# The person's organ (app/units/organs.py) within ORGAN_LEVELS units up: the unit itself, its parent, …, each outer
+# joined to the organs; the first found is theirs, with the organ above it. A unit deeper than that in its organ is
+# looked up apart (SignedInUser.organ_id).
+ORGAN_LEVELS = 4
+_organs = Organ.__table__
+_up = [_units] + [_units.alias(f"up{level}") for level in range(1, ORGAN_LEVELS)]
+_organ_at = [_organs.alias(f"organ{level}") for level in range(ORGAN_LEVELS)]
+_tree = _sessions.join(_users, _users.c.id == _sessions.c.user_id).join(_units, _units.c.id == _users.c.unit_id)
+for _level in range(1, ORGAN_LEVELS):
+    _tree = _tree.outerjoin(_up[_level], _up[_level].c.id == _up[_level - 1].c.parent_id)
+for _level in range(ORGAN_LEVELS):
+    _tree = _tree.outerjoin(_organ_at[_level], _organ_at[_level].c.unit_id == _up[_level].c.id)
+_ORGAN_ID = func.coalesce(*(o.c.unit_id for o in _organ_at))
+_SUPERIOR_ID = case(*((o.c.unit_id.is_not(None), o.c.superior_id) for o in _organ_at), else_=None)
+
 _SIGNED_IN = (
     select(
         _users.c.id,
@@ -254,13 +269,11 @@ _SIGNED_IN = (
         _users.c.locale,
         _units.c.name,
         _units.c.short_name,
+        _ORGAN_ID,
+        _SUPERIOR_ID,
         _roles.c.role,
     )
-    .select_from(
-        _sessions.join(_users, _users.c.id == _sessions.c.user_id)
-        .join(_units, _units.c.id == _users.c.unit_id)
-        .outerjoin(_roles, _roles.c.user_id == _users.c.id)
-    )
+    .select_from(_tree.outerjoin(_roles, _roles.c.user_id == _users.c.id))
     .where(
         _sessions.c.token_hash == bindparam("token_hash"),
         _sessions.c.created_at > bindparam("cutoff"),
@@ -280,13 +293,14 @@ def signed_in_user(token: str, *, lifetime_seconds: int) -> SignedInUser | None:
     ).all()
     if not rows:
         return None
-    id_, username, display_name, unit_id, locale, unit_name, unit_short_name, _role = rows[0]
+    id_, username, display_name, unit_id, locale, unit_name, unit_short_name, organ_id, superior_id, _role = rows[0]
     return SignedInUser(
         id=id_,
         username=username,
         display_name=display_name,
         unit=SignedInUnit(unit_id, unit_name, unit_short_name),
         locale=locale,
+        organ=SignedInOrgan(organ_id, superior_id) if organ_id is not None else None,
         roles=frozenset(Role(row[-1]) for row in rows if row[-1] is not None),
         session_token=token,
     )

@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.core.access import BUREAU_ROLES, Role
 from app.extensions import db
 from app.units.models import Unit
+from app.units.organs import organ_id_of
 
 
 class SignedInUnit:
@@ -40,20 +41,33 @@ class SignedInUnit:
         return f"<SignedInUnit {self.id} {self.name}>"
 
 
+class SignedInOrgan:
+    """The organ the signed-in person works for, as the sign-in query found it: its id and the organ above it."""
+
+    __slots__ = ("id", "superior_id")
+
+    def __init__(self, id: int, superior_id: int | None):
+        self.id, self.superior_id = id, superior_id
+
+    def __repr__(self) -> str:
+        return f"<SignedInOrgan {self.id}>"
+
+
 class SignedInUser(UserMixin):
     """The signed-in person as requests read it; the account itself (`account`) for anything more."""
 
     # Read here; written here and to the account (a change of them must reach the database).
     _COPIED = frozenset({"username", "display_name", "locale"})
-    _OWN = frozenset({"id", "unit", "roles", "session_token", "_account"}) | _COPIED
+    _OWN = frozenset({"id", "unit", "organ", "roles", "session_token", "_account"}) | _COPIED
 
-    def __init__(self, *, id, username, display_name, unit, locale, roles, session_token):
+    def __init__(self, *, id, username, display_name, unit, locale, roles, session_token, organ=None):
         set_own = object.__setattr__
         set_own(self, "_account", None)
         set_own(self, "id", id)
         set_own(self, "username", username)
         set_own(self, "display_name", display_name)
         set_own(self, "unit", unit)
+        set_own(self, "organ", organ)  # SignedInOrgan, or None: looked up when asked (organ_id)
         set_own(self, "locale", locale)
         set_own(self, "roles", roles)  # frozenset[Role], as User.roles
         set_own(self, "session_token", session_token)
@@ -83,6 +97,12 @@ class SignedInUser(UserMixin):
     @property
     def is_bureau_user(self) -> bool:
         return bool(self.roles & BUREAU_ROLES)
+
+    @property
+    def organ_id(self) -> int | None:
+        """The organ whose work this person's roles are for (app/units/organs.py): their unit's, as the sign-in
+        query read it (a unit deeper in its organ than it looks is looked up)."""
+        return self.organ.id if self.organ is not None else organ_id_of(self.unit_id)
 
     def __getattr__(self, name: str):
         # Only for what is not here: the account's other columns and methods (email, check_password, …).

@@ -1,4 +1,4 @@
-"""Site settings an admin confirms (the organ's Mongolian name, the header's order, the separation of duties), with
+"""Site settings an admin confirms (the separation of duties, the classified network, where 公开属性 prints), with
 their defaults.
 
 A key-value table read by the code that needs a setting; the page that edits them is app/admin.
@@ -18,7 +18,7 @@ from app.extensions import db
 
 
 class Setting(db.Model):
-    """A site setting an admin confirms (the organ's Mongolian name, header order)."""
+    """A site setting an admin confirms (the separation of duties)."""
 
     __tablename__ = "settings"
 
@@ -30,16 +30,13 @@ class Setting(db.Model):
         return f"<Setting {self.key}>"
 
 
-# The bureau's seal is the authority for the Mongolian spelling, so it is a setting
-# an admin confirms, never code. This composed form (U+202F before the suffixes
+# The bureau's seal is the authority for the Mongolian spelling, so it is the organ's
+# admin who confirms it (Organ.name_mn), never code. This composed form (U+202F before the suffixes
 # ᠶᠢᠨ and ᠦᠨ, U+180E in ᠲᠣᠪᠴᠢᠶ᠎ᠠ) is the default until they do.
 DEFAULT_ORGAN_NAME_MN = "ᠦᠬᠠᠢ ᠬᠣᠲᠠ\u202fᠶᠢᠨ ᠰᠤᠷᠭᠠᠨ ᠬᠦᠮᠦᠵᠢᠯ\u202fᠦᠨ ᠲᠣᠪᠴᠢᠶ\u180eᠠ"
 
+# Each organ's header (its Mongolian name, the order of the two scripts) is the organ's own: app/units Organ.
 DEFAULTS = {
-    "organ_name_mn": DEFAULT_ORGAN_NAME_MN,
-    "organ_name_mn_confirmed": "0",
-    # The seed notice prints the Chinese mark first, then the Mongolian line.
-    "header_order": "zh_first",
     # Nobody reviews (核稿) or signs (签发) their own work, nor signs what they reviewed: strict | review_and_sign |
     # none (app/notices/services.py, Separation). A small bureau where one leader must do both relaxes it.
     "separation_of_duties": "strict",

@@ -35,7 +35,8 @@ from app.receipts.services import distribute
 from app.rosters.models import LeadingGroup, Membership
 from app.tasks.models import Assignment, Pairing, Task, pairing_schools
 from app.units.addressees import Addressees
-from app.units.models import Unit, UnitGroup
+from app.units.models import Organ, Unit, UnitGroup
+from app.units.organs import forget_organs
 
 DEFAULT_PASSWORD = "wuhai-demo"
 
@@ -91,6 +92,16 @@ class Loader:
         specs = [seed.BUREAU, *seed.SECTIONS, *seed.DISTRICT_BUREAUS, *seed.SCHOOLS, *seed.DIRECT_UNITS]
         for order, spec in enumerate(specs, start=1):
             self.unit(spec, order * 10)
+        self.organ(self.units[seed.BUREAU["code"]], name_mn=DEFAULT_ORGAN_NAME_MN)
+
+    def organ(self, unit: Unit, *, name_mn: str = "", superior: Organ | None = None) -> Organ:
+        organ = db.session.get(Organ, unit.id)
+        if organ is None:
+            organ = Organ(unit_id=unit.id, name_mn=name_mn, superior_id=superior.unit_id if superior else None)
+            db.session.add(organ)
+            db.session.flush()
+            forget_organs()
+        return organ
 
     def load_groups(self) -> dict[str, UnitGroup]:
         groups = {}

@@ -96,6 +96,7 @@ def add_notices(count: int) -> int:
         [
             {
                 "series_id": series.id,
+                "organ_id": series.unit_id,
                 "year": year,
                 "serial": serial,
                 "title": f"关于测试通知第{serial}份的通知",

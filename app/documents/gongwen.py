@@ -19,6 +19,7 @@ from app.core.dates import cn_date
 from app.documents import layout as L
 from app.documents.attachment_pages import print_attachments
 from app.documents.body_tables import print_body_table
+from app.documents.carried import carry_in_docx
 from app.documents.ooxml import (
     child,
     mm_to_twips,
@@ -120,6 +121,8 @@ class GongwenData:
     meeting: Meeting | None = None  # 纪要 only
     # Attachments printed as pages after the text and the distributed documents, before the 版记 (§7.3.7).
     printed_attachments: list[PrintedAttachment] = field(default_factory=list)
+    # Files the .docx carries unchanged, (name, bytes): a forwarding notice's original PDF (app/documents/carried.py).
+    carried_files: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 def unsealed_indents(organ_width: float, date_width: float) -> tuple[float, float]:
@@ -713,6 +716,8 @@ class Renderer:
         props.created = props.modified = data.timestamp.replace(tzinfo=None, microsecond=0)
         props.author = props.last_modified_by = data.signature_organ or "bureau-intranet"
         props.revision = 1
+        for name, blob in data.carried_files:
+            carry_in_docx(self.document, name, blob)
         return save_deterministic(self.document)
 
 

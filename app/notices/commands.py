@@ -24,6 +24,8 @@ from app.notices.documents import (
 )
 from app.notices.loading import LoadError, load_notices
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
+from app.units.models import Organ, Unit
+from app.units.organs import list_organs
 
 notices_cli = AppGroup("notices", help="Official notices.")
 
@@ -79,11 +81,20 @@ def export_command(number: str, fmt: str, language: str, output: Path):
 
 @notices_cli.command("list")
 @click.option("--status", type=click.Choice([s.value for s in NoticeStatus]), help="Only notices in this state.")
-def list_command(status: str | None):
-    """One line per notice, newest first: id, number (or -), status, kind, title."""
+@click.option(
+    "--organ", "organ_name", help="Only this organ's notices (its name: 海南区教育局); every organ's by default."
+)
+def list_command(status: str | None, organ_name: str | None):
+    """One line per notice, newest first: id, number (or -), status, kind, title; every organ's notices."""
     query = select(Notice).options(joinedload(Notice.series)).order_by(Notice.id.desc())
     if status:
         query = query.where(Notice.status == status)
+    if organ_name:
+        organ = db.session.scalar(select(Organ).join(Organ.unit).where(Unit.name == organ_name))
+        if organ is None:
+            names = "、".join(o.name for o in list_organs())
+            raise click.ClickException(f"No organ named {organ_name} (the organs: {names}).")
+        query = query.where(Notice.organ_id == organ.unit_id)
     for notice in db.session.scalars(query):
         title = " ".join(notice.title.split())  # one line, whatever the title's breaks
         click.echo(f"{notice.id}\t{notice.number or '-'}\t{notice.status}\t{notice.kind}\t{title}")

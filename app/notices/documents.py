@@ -14,6 +14,7 @@ from app.core.time import CHINA, utcnow
 from app.database import write_transaction
 from app.documents import layout as L
 from app.documents import pdf
+from app.documents.carried import carry_in_pdf
 from app.documents.formats import render_gongwen
 from app.documents.gongwen import GongwenData, Meeting, PrintedAttachment, RosterLine
 from app.documents.mongolian import MongolianData, render_mongolian
@@ -118,12 +119,28 @@ def printed_attachments(notice: Notice) -> list[PrintedAttachment]:
     ]
 
 
+def carried_files(notice: Notice) -> list[tuple[str, bytes]]:
+    """What a forwarding notice carries inside its .docx and PDF: the issued PDF of the notice it forwards, byte for
+    byte (app/notices/forwarding.py)."""
+    original = notice.forwards
+    if original is None or not original.pdf_sha256:
+        return []
+    return [(f"{original.number}.pdf", read_bytes(original.pdf_sha256))]
+
+
+def _with_carried_files(notice: Notice, pdf: bytes) -> bytes:
+    for name, blob in carried_files(notice):
+        pdf = carry_in_pdf(pdf, name, blob)
+    return pdf
+
+
 def _header(notice: Notice) -> dict:
     """What the header (版头) prints, the same on the Chinese and the Mongolian version."""
+    organ = notice.organ
     return {
         "mark": header_mark(notice),
-        "mark_mn": get_setting("organ_name_mn"),
-        "header_order": get_setting("header_order"),
+        "mark_mn": organ.name_mn if organ is not None else "",
+        "header_order": organ.header_order if organ is not None else "zh_first",
         "number": placeholder_number(notice),
     }
 
@@ -137,6 +154,7 @@ def gongwen_data(
         **_header(notice),
         **_elements(notice, copy_number),
         printed_attachments=printed_attachments(notice),
+        carried_files=carried_files(notice),
         title=notice.title,
         addressee_text=notice.addressee_text,
         body=notice.body,
@@ -204,8 +222,8 @@ def notice_pdf(notice: Notice, *, person: int | None = None) -> bytes:
         return read_bytes(notice.pdf_sha256)
     docx = notice_docx(notice)
     if not notice.is_issued:
-        return convert(docx, person=person)
-    return made_once(notice, "pdf_sha256", lambda: convert(docx, person=person))
+        return _with_carried_files(notice, convert(docx, person=person))
+    return made_once(notice, "pdf_sha256", lambda: _with_carried_files(notice, convert(docx, person=person)))
 
 
 def freeze_docx(notice: Notice) -> None:

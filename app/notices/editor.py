@@ -32,19 +32,30 @@ from app.notices.services import (
     apply_data,
     classification_refusal,
     imprint_organ_of,
+    in_organ,
     lint_fields,
     list_series,
     notice_data,
 )
 from app.units.addressees import CC_SEPARATOR, LIST_SEPARATOR, Addressees, names_in
-from app.units.models import Unit, UnitGroup
+from app.units.models import Organ, Unit, UnitGroup
+from app.units.organs import organ_of, units_sent_to_by
 
 
-def _fill_choices(form: NoticeForm) -> None:
-    series = list_series()
+def editor_organ_id(notice: Notice | None) -> int | None:
+    """The organ whose draft the editor holds: the saved draft's, or the secretary's own for a new one."""
+    return notice.organ_id if notice is not None else current_user.organ_id
+
+
+def _fill_choices(form: NoticeForm, organ_id: int | None) -> None:
+    """The organ's own series, the groups it keeps and the units it sends to (app/units/organs.py)."""
+    series = list_series(organ_id)
     form.series_id.choices = options([(s.id, f"{s.organ_code}（{s.name}）") for s in series])
-    groups = db.session.scalars(select(UnitGroup).order_by(UnitGroup.sort_order, UnitGroup.id)).all()
-    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)).all()
+    groups = db.session.scalars(
+        select(UnitGroup).where(UnitGroup.organ_id == organ_id).order_by(UnitGroup.sort_order, UnitGroup.id)
+    ).all()
+    active = db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)).all()
+    units = units_sent_to_by(organ_id, list(active)) if organ_id is not None else []
     for field in (form.addressee_groups, form.cc_groups):
         field.choices = options([(g.id, g.name) for g in groups])
     for field in (form.addressee_units, form.cc_units):
@@ -57,7 +68,7 @@ def build_form(notice: Notice | None = None) -> NoticeForm:
         form = NoticeForm(data=_form_values(notice_data(notice), version=notice.version))
     else:
         form = NoticeForm()
-    _fill_choices(form)
+    _fill_choices(form, editor_organ_id(notice))
     return form
 
 
@@ -86,13 +97,13 @@ def _form_values(data: NoticeData, *, version: int) -> dict:
 
 
 def fill_defaults(form: NoticeForm) -> None:
-    """A new draft starts with the bureau's usual series, signature and imprint."""
+    """A new draft starts with the organ's usual series, signature and imprint."""
     if form.series_id.choices:
         form.series_id.data = form.series_id.choices[0].value
-    bureau = db.session.scalar(select(Unit).where(Unit.kind == "bureau").order_by(Unit.id))
-    if bureau is not None:
-        form.signature_organ.data = bureau.name
-        form.imprint_organ.data = imprint_organ_of(bureau)
+    organ = organ_of(current_user.unit_id)
+    if organ is not None:
+        form.signature_organ.data = organ.signature_name or organ.name
+        form.imprint_organ.data = organ.imprint_name or imprint_organ_of(organ.unit)
     form.with_seal.data = True
 
 
@@ -204,7 +215,10 @@ def _draft_at(editor_url: str) -> Notice | None:
         )
     except HTTPException:
         return None
-    return db.session.get(Notice, args["notice_id"]) if endpoint == "notices.edit" else None
+    if endpoint != "notices.edit":
+        return None
+    notice = db.session.get(Notice, args["notice_id"])
+    return notice if notice is not None and in_organ(current_user, notice) else None
 
 
 def _lint_form(form: NoticeForm, notice: Notice | None) -> tuple[dict[str, str], list[Finding]]:
@@ -222,6 +236,7 @@ def typed_notice(form: NoticeForm, editor_url: str) -> tuple[Notice, list[str]]:
         id=saved.id if saved else None,
         status=NoticeStatus.draft.value,
         created_at=saved.created_at if saved else utcnow(),
+        organ_id=editor_organ_id(saved),
     )
     data = form_data(form)
     if classification_refusal(data.classification):
@@ -229,6 +244,7 @@ def typed_notice(form: NoticeForm, editor_url: str) -> tuple[Notice, list[str]]:
         data = replace(data, classification="", classification_period="")
     apply_data(notice, data)
     notice.series = db.session.get(DocumentSeries, notice.series_id) if notice.series_id else None
+    notice.organ = db.session.get(Organ, notice.organ_id) if notice.organ_id else None
     if saved:
         # The saved draft's files, those printed as pages among them, as its own rendering has them.
         notice.attachments = [

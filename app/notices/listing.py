@@ -61,8 +61,11 @@ _LINES = (
     .offset(bindparam("offset"))
 )
 _COUNT = select(func.count()).select_from(_notices)
-_SERIES = select(_series.c.id, _series.c.organ_code).order_by(_series.c.id)
-_YEARS = select(_notices.c.year).where(_notices.c.year.is_not(None)).distinct()
+_SERIES = select(_series.c.id, _series.c.organ_code).where(_series.c.unit_id == bindparam("organ_id"))
+_SERIES = _SERIES.order_by(_series.c.id)
+_YEARS = (
+    select(_notices.c.year).where(_notices.c.year.is_not(None), _notices.c.organ_id == bindparam("organ_id")).distinct()
+)
 
 STATUSES = frozenset(s.value for s in NoticeStatus)
 MAX_QUERY = 100  # characters of the title search, as the form's Length(max=100)
@@ -84,16 +87,19 @@ class NoticeLine:
 
 
 class FilterChoices:
-    """The series and years the filter offers, each read once, when first needed."""
+    """The series and years of the organ's notices that the filter offers, each read once, when first needed."""
+
+    def __init__(self, organ_id: int | None):
+        self.organ_id = organ_id
 
     @cached_property
     def series(self) -> list[tuple[int, str]]:
-        return [(id_, code) for id_, code in db.session.execute(_SERIES)]
+        return [(id_, code) for id_, code in db.session.execute(_SERIES, {"organ_id": self.organ_id})]
 
     @cached_property
     def years(self) -> list[int]:
         """Years of issued notices, and this year (a draft's), newest first."""
-        years = set(db.session.scalars(_YEARS))
+        years = set(db.session.scalars(_YEARS, {"organ_id": self.organ_id}))
         years.add(utcnow().astimezone(CHINA).year)
         return sorted(years, reverse=True)
 
@@ -144,12 +150,13 @@ def read_filters(args, choices: FilterChoices) -> NoticeFilter:
         if len(q) > MAX_QUERY and not _blank(q_raw):
             raise _Invalid
     except _Invalid:
-        return NoticeFilter()
-    return NoticeFilter(status=status, series_id=series_id, year=year, q=q)
+        return NoticeFilter(organ_id=choices.organ_id)
+    return NoticeFilter(organ_id=choices.organ_id, status=status, series_id=series_id, year=year, q=q)
 
 
 def _conditions(filters: NoticeFilter) -> list:
-    conditions = []
+    """The list's conditions: always the organ's notices only (a person of no organ sees none)."""
+    conditions = [_notices.c.organ_id == filters.organ_id]
     if filters.status:
         conditions.append(_notices.c.status == filters.status)
     if filters.series_id:
@@ -168,14 +175,12 @@ def _conditions(filters: NoticeFilter) -> list:
 
 
 def count_notices(filters: NoticeFilter) -> int:
-    conditions = _conditions(filters)
-    return db.session.scalar(_COUNT.where(*conditions) if conditions else _COUNT)
+    return db.session.scalar(_COUNT.where(*_conditions(filters)))
 
 
 def notice_lines(filters: NoticeFilter, *, limit: int, offset: int = 0) -> list[NoticeLine]:
     """Notices matching the filters, drafts first, then the newest issued: the list's columns, no more."""
-    conditions = _conditions(filters)
-    statement = _LINES.where(*conditions) if conditions else _LINES
+    statement = _LINES.where(*_conditions(filters))
     titles: dict[str, str] = {}
     lines = []
     rows = db.session.execute(statement, {"limit": limit, "offset": offset})

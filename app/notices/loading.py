@@ -239,9 +239,11 @@ class _Loader:
         series = list(db.session.scalars(select(DocumentSeries).where(DocumentSeries.is_active.is_(True))))
         organs = {s.unit.name: s.unit for s in series}
         if "organ" not in entry:
-            if len(organs) != 1:
+            # The loading person's organ, or the one issuing organ while there is one.
+            own = next((s.unit for s in series if s.unit_id == self.actor.organ_id), None)
+            if own is None and len(organs) != 1:
                 raise _FieldError("organ", f"name the issuing organ: one of {'、'.join(sorted(organs))}")
-            unit = next(iter(organs.values()))
+            unit = own or next(iter(organs.values()))
         else:
             name = _text(entry, "organ")
             if name not in organs:
@@ -286,7 +288,7 @@ class _Loader:
         else:
             if distribute:
                 raise _FieldError("distribute", "only an issued notice (one with a number) can be distributed")
-            notice = add_draft(self.actor, data)
+            notice = add_draft(self.actor, data, organ_id=organ.id)
         self.attachments(entry, notice)
         self.mongolian(entry, notice)
         if notice.is_issued:
@@ -315,7 +317,7 @@ class _Loader:
             raise _FieldError("number", f"{number} is already a notice here (id {taken})")
         if data.signed_on is None:
             raise _FieldError("signed_on", "an issued notice needs its date (成文日期)")
-        notice = Notice(author_id=self.actor.id, status=NoticeStatus.issued.value)
+        notice = Notice(author_id=self.actor.id, status=NoticeStatus.issued.value, organ_id=chosen.unit_id)
         data.series_id = chosen.id
         data.imprinted_on = data.imprinted_on or data.signed_on
         apply_data(notice, data)

@@ -14,7 +14,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
+    select,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,7 +27,8 @@ from app.core.types import UTCDateTime
 from app.documents.gongwen import KINDS
 from app.extensions import db
 from app.units.addressees import Addressees, AddresseesType
-from app.units.models import Unit
+from app.units.models import Organ, Unit
+from app.units.organs import organ_id_on
 
 
 class NoticeStatus(enum.StrEnum):
@@ -131,6 +134,10 @@ class Notice(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The organ whose notice it is: its staff draft, review, sign and issue it, and only they see it before it is
+    # issued (app/units/organs.py). Nullable only because SQLite cannot add a NOT NULL reference in place; a notice
+    # is never saved without one (add_draft, and the series' organ otherwise).
+    organ_id: Mapped[int | None] = mapped_column(ForeignKey("organs.unit_id", ondelete="RESTRICT"), index=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("document_series.id", ondelete="RESTRICT"))
     year: Mapped[int | None] = mapped_column(Integer)
     serial: Mapped[int | None] = mapped_column(Integer)
@@ -182,6 +189,8 @@ class Notice(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"))
+    # A 转发通知 forwards this received notice: its issued PDF is the forwarding notice's 附件, byte for byte.
+    forwards_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -191,7 +200,9 @@ class Notice(db.Model):
 
     series: Mapped[DocumentSeries | None] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
-    corrects: Mapped[Notice | None] = relationship(remote_side=[id])
+    corrects: Mapped[Notice | None] = relationship(remote_side=[id], foreign_keys=[corrects_id])
+    forwards: Mapped[Notice | None] = relationship(remote_side=[id], foreign_keys=[forwards_id])
+    organ: Mapped[Organ | None] = relationship()
     documents: Mapped[list[NoticeDocument]] = relationship(
         back_populates="notice", cascade="all, delete-orphan", order_by="NoticeDocument.position"
     )
@@ -370,3 +381,13 @@ class Countersign(db.Model):
 
     def __repr__(self) -> str:
         return f"<Countersign notice={self.notice_id} unit={self.unit_id} agreed={self.is_agreed}>"
+
+
+@event.listens_for(Notice, "before_insert")
+def _notice_organ(_mapper, connection, notice: Notice) -> None:
+    """A notice made without an organ (a script's, a fixture's) is its series' organ's, else its author's."""
+    if notice.organ_id is None and notice.series_id is not None:
+        notice.organ_id = connection.scalar(select(DocumentSeries.unit_id).where(DocumentSeries.id == notice.series_id))
+    if notice.organ_id is None:
+        author_unit = connection.scalar(select(User.unit_id).where(User.id == notice.author_id))
+        notice.organ_id = organ_id_on(connection, author_unit)

@@ -31,6 +31,7 @@ from app.notices.forms import (
     StepForm,
     TranslationForm,
 )
+from app.notices.forwarding import forwarded_original, forwards_by_organ, may_forward, start_forward
 from app.notices.jobs import files_job, may_retry_files, retry_files
 from app.notices.models import DocumentSeries, Notice, NoticeStatus
 from app.notices.preview import is_preview_key, notice_preview, notice_preview_key, page_png, preview_docx
@@ -96,7 +97,7 @@ def notice_action_title(action: str) -> str:
 @bp.get("/notices")
 @bureau_required
 def index():
-    choices = listing.FilterChoices()
+    choices = listing.FilterChoices(current_user.organ_id)
     filters = listing.read_filters(request.args, choices)
     page = rows_page(
         lambda limit, offset: listing.notice_lines(filters, limit=limit, offset=offset),
@@ -129,7 +130,7 @@ def create():
 
 def _editable(notice_id: int) -> Notice:
     """The draft this person may edit (a secretary, or the draft's own author), else 404 or 403."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = visible_notice(current_user, notice_id) or abort(404)
     if notice.status == NoticeStatus.draft and not may_edit(current_user, notice):
         abort(403)
     return notice
@@ -189,13 +190,31 @@ def delete(notice_id: int):
 @bp.post("/notices/<int:notice_id>/correct")
 @secretary_only
 def correct(notice_id: int):
-    original = db.session.get(Notice, notice_id) or abort(404)
+    original = visible_notice(current_user, notice_id) or abort(404)
     try:
         draft = start_correction(current_user, original)
     except NoticeError as exc:
         flash(str(exc), "error")
         return see_other("notices.show", notice_id=notice_id)
     flash(_("A correction of %(number)s has been started as a new draft.", number=original.number), "success")
+    return see_other("notices.edit", notice_id=draft.id)
+
+
+# 转发
+
+
+@bp.post("/notices/<int:notice_id>/forward")
+@secretary_only
+def forward(notice_id: int):
+    """Start the organ's 转发通知 of a notice it received, as a draft of its own."""
+    original = visible_notice(current_user, notice_id) or abort(404)
+    try:
+        draft = start_forward(current_user, original)
+    except NoticeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return see_other("notices.show", notice_id=notice_id)
+    flash(_("A draft forwarding %(number)s has been started.", number=original.number), "success")
     return see_other("notices.edit", notice_id=draft.id)
 
 
@@ -280,6 +299,8 @@ def show(notice_id: int):
         step_form=StepForm(),
         findings=findings,
         corrections=corrections,
+        forwarded_original=forwarded_original(notice, current_user),
+        own_forwards=forwards_by_organ(notice, current_user.organ_id) if may_forward(current_user, notice) else [],
         rosters=notice_rosters(notice),
         pdf_ready=bool(notice.pdf_sha256) or pdf_available(),
         files_job=_files_job(notice),
@@ -315,7 +336,7 @@ def documents(notice_id: int):
 @roles_required(Role.secretary, Role.admin)
 def retry_documents(notice_id: int):
     """Ask a worker again for the PDFs it failed to make."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = visible_notice(current_user, notice_id) or abort(404)
     if not may_retry_files(current_user, notice):
         abort(403)
     if retry_files(current_user, notice) is not None:
@@ -334,7 +355,7 @@ def _documents_panel(notice: Notice, job) -> str:
 @bp.post("/notices/<int:notice_id>/steps/<action>")
 @bureau_required
 def step(notice_id: int, action: str):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = visible_notice(current_user, notice_id) or abort(404)
     if action not in TRANSITIONS:
         abort(404)
     form = StepForm()
@@ -361,10 +382,10 @@ def step(notice_id: int, action: str):
 @secretary_only
 def ask_countersign(notice_id: int):
     """Ask sections to countersign: a field section-<unit id> holds the person chosen in that section."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = visible_notice(current_user, notice_id) or abort(404)
     form = StepForm()  # the CSRF check
     picks = []
-    for section in countersign_sections():
+    for section in countersign_sections(notice.organ_id):
         person = request.form.get(f"section-{section.id}", type=int)
         if person:
             picks.append(CountersignPick(unit_id=section.id, user_id=person))
@@ -532,7 +553,7 @@ def _no_pdf(notice: Notice, problem: Exception, docx_url: str | None = None):
 @bp.route("/notices/<int:notice_id>/translation", methods=["GET", "POST"])
 @roles_required(Role.translator, Role.secretary)
 def translation(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = visible_notice(current_user, notice_id) or abort(404)
     current = mongolian_version(notice)
     form = _translation_form(notice, current)
     if form.validate_on_submit():
@@ -680,10 +701,11 @@ def series():
                     "success",
                 )
                 return redirect(url_for("notices.series"), code=303)
-    chains = {s.id: SeriesChainForm(formdata=None, obj=s, prefix=f"series-{s.id}") for s in list_series()}
+    own = list_series(current_user.organ_id)
+    chains = {s.id: SeriesChainForm(formdata=None, obj=s, prefix=f"series-{s.id}") for s in own}
     return render(
         "notices/series.html",
-        series_list=list_series(),
+        series_list=own,
         form=form,
         chains=chains,
         chosen=chosen,

@@ -45,6 +45,7 @@ from app.notices.models import (
 from app.notices.signals import answers, may_read_notice, notice_issued
 from app.units.addressees import CC_SEPARATOR, Addressees
 from app.units.models import Unit
+from app.units.organs import organ_id_of
 
 
 class NoticeError(ValueError):
@@ -208,8 +209,21 @@ def number_year(notice: Notice) -> int:
     return utcnow().astimezone(CHINA).year
 
 
-def list_series() -> list[DocumentSeries]:
-    return list(db.session.scalars(select(DocumentSeries).order_by(DocumentSeries.id)))
+def list_series(organ_id: int | None = None) -> list[DocumentSeries]:
+    """The document series, of one organ when it is given (an organ numbers only in its own series)."""
+    query = select(DocumentSeries).order_by(DocumentSeries.id)
+    if organ_id is not None:
+        query = query.where(DocumentSeries.unit_id == organ_id)
+    return list(db.session.scalars(query))
+
+
+# Organs: everything an organ drafts, numbers and issues is its own
+
+
+def in_organ(user, notice: Notice) -> bool:
+    """Whether this person works for the organ whose notice it is: only they see it before it is issued, and only
+    they take its steps. A district bureau's secretary never sees the city's drafts, nor the city's theirs."""
+    return user.is_bureau_user and notice.organ_id is not None and notice.organ_id == user.organ_id
 
 
 # Drafts
@@ -310,6 +324,10 @@ def apply_data(notice: Notice, data: NoticeData) -> None:
     refusal = classification_refusal(data.classification)
     if refusal:
         raise NoticeError(refusal)
+    if data.series_id and notice.organ_id is not None:
+        series = db.session.get(DocumentSeries, data.series_id)
+        if series is None or series.unit_id != notice.organ_id:
+            raise NoticeError(_("Choose one of your organ's own document series."))
     for name in _STORED_AS_IS:
         setattr(notice, name, getattr(data, name))
     notice.series_id = data.series_id or None
@@ -327,9 +345,13 @@ def apply_data(notice: Notice, data: NoticeData) -> None:
         notice.documents.append(row)
 
 
-def add_draft(actor, data: NoticeData, corrects: Notice | None = None) -> Notice:
-    """A new draft in the session; the caller commits."""
-    notice = Notice(author_id=actor.id, status=NoticeStatus.draft.value)
+def add_draft(actor, data: NoticeData, corrects: Notice | None = None, *, organ_id: int | None = None) -> Notice:
+    """A new draft of the actor's organ (or of organ_id: a notice imported for an organ), in the session; the
+    caller commits."""
+    organ_id = organ_id or actor.organ_id
+    if organ_id is None:
+        raise NoticeError(_("Your unit belongs to no organ that issues notices; ask the administrator."))
+    notice = Notice(author_id=actor.id, status=NoticeStatus.draft.value, organ_id=organ_id)
     apply_data(notice, data)
     notice.corrects = corrects
     notice.events.append(NoticeEvent(actor_id=actor.id, action="drafted"))
@@ -521,7 +543,9 @@ def own_work_refusal(user, notice: Notice, action: str) -> str | None:
 def holds_step_role(user, notice: Notice, transition: Transition) -> bool:
     """Whether the person's roles cover the step. Submitting is the drafter's: a secretary's, or the author's own
     draft (staff draft the adjustment notice of their roster and send it on themselves)."""
-    if transition.action == "submitted" and notice.author_id == user.id and user.is_bureau_user:
+    if not in_organ(user, notice):
+        return False
+    if transition.action == "submitted" and notice.author_id == user.id:
         return True
     return user.has_role(transition.role)
 
@@ -590,7 +614,7 @@ def withheld_steps(user, notice: Notice) -> list[str]:
 def may_see_history(user, notice: Notice) -> bool:
     """The workflow's history (who drafted, the reviewer's comments) stays with the bureau; the units it is sent to
     see the issued document and their own receipt."""
-    return user.is_bureau_user
+    return in_organ(user, notice)
 
 
 @permission("notices.draft")
@@ -602,9 +626,9 @@ def may_draft(user, notice: Notice | None = None) -> bool:
 @permission("notices.edit")
 def may_edit(user, notice: Notice) -> bool:
     """A draft is edited by the secretaries, and by whoever wrote it (staff drafting an adjustment notice)."""
-    if notice.status != NoticeStatus.draft:
+    if notice.status != NoticeStatus.draft or not in_organ(user, notice):
         return False
-    return user.has_role(Role.secretary) or (notice.author_id == user.id and user.is_bureau_user)
+    return user.has_role(Role.secretary) or notice.author_id == user.id
 
 
 @permission("notices.delete")
@@ -614,12 +638,12 @@ def may_delete(user, notice: Notice) -> bool:
 
 @permission("notices.correct")
 def may_correct(user, notice: Notice) -> bool:
-    return user.has_role(Role.secretary) and notice.is_issued
+    return user.has_role(Role.secretary) and notice.is_issued and in_organ(user, notice)
 
 
 @permission("notices.translate")
 def may_translate(user, notice: Notice) -> bool:
-    return user.has_role(Role.translator, Role.secretary)
+    return user.has_role(Role.translator, Role.secretary) and in_organ(user, notice)
 
 
 def _commit_step() -> None:
@@ -695,13 +719,12 @@ class CountersignPick:
     user_id: int
 
 
-def countersign_sections() -> list[Unit]:
-    """The sections that may be asked (局机关各科室): the active sections of the bureau, in their order."""
-    return list(
-        db.session.scalars(
-            select(Unit).where(Unit.kind == "section", Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)
-        )
+def countersign_sections(organ_id: int) -> list[Unit]:
+    """The sections that may be asked (局机关各科室): the organ's own active sections, in their order."""
+    sections = db.session.scalars(
+        select(Unit).where(Unit.kind == "section", Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)
     )
+    return [u for u in sections if organ_id_of(u.id) == organ_id]
 
 
 @dataclass(frozen=True)
@@ -717,7 +740,7 @@ def countersign_choices(notice: Notice) -> list[CountersignChoice]:
     """The sections the secretary may still ask, each with its active people (its head first: someone holding a
     bureau role, who usually answers for the section)."""
     asked = {c.unit_id for c in notice.countersigns}
-    sections = [u for u in countersign_sections() if u.id not in asked]
+    sections = [u for u in countersign_sections(notice.organ_id) if u.id not in asked]
     people = db.session.scalars(
         select(User)
         .options(selectinload(User.role_rows))
@@ -738,6 +761,7 @@ def may_request_countersign(user, notice: Notice) -> bool:
     series = notice.series
     return (
         user.has_role(Role.secretary)
+        and in_organ(user, notice)
         and notice.status == NoticeStatus.approved
         and (series is None or series.countersign != Countersigning.none)
     )
@@ -752,7 +776,7 @@ def request_countersign(actor, notice: Notice, picks: list[CountersignPick]) -> 
     if not picks:
         raise NoticeError(_("Choose at least one section and the person in it who countersigns."))
     asked = {c.unit_id for c in notice.countersigns}
-    sections = {u.id: u for u in countersign_sections()}
+    sections = {u.id: u for u in countersign_sections(notice.organ_id)}
     made = []
     for pick in picks:
         section = sections.get(pick.unit_id)
@@ -867,10 +891,11 @@ def _issue(actor, notice: Notice, comment: str) -> Notice:
 
 
 def visible_notice(user, notice_id: int) -> Notice | None:
-    """Bureau users see every notice; anyone else an issued one that a feature says they may read (may_read_notice:
-    receipts, when it was sent to their unit), or one their section was asked to countersign."""
+    """An organ's people see every notice of their organ; anyone else an issued one that a feature says they may
+    read (may_read_notice: receipts, when it was sent to their unit or their organ; the original a forwarded notice
+    they received forwards), or one their section was asked to countersign."""
     notice = db.session.get(Notice, notice_id)
-    if notice is None or user.is_bureau_user:
+    if notice is None or in_organ(user, notice):
         return notice
     if notice.is_issued and any(answers(may_read_notice, notice, user=user)):
         return notice
@@ -883,13 +908,12 @@ def corrections_of(user, notice: Notice) -> list[Notice]:
     """The notices correcting this one that the user may open: for the bureau its drafts too, for a unit only the
     issued corrections sent to it (a correction being drafted is the bureau's business)."""
     found = db.session.scalars(select(Notice).where(Notice.corrects_id == notice.id).order_by(Notice.id)).all()
-    if user.is_bureau_user:
-        return list(found)
-    return [c for c in found if visible_notice(user, c.id) is not None]
+    return [c for c in found if in_organ(user, c) or visible_notice(user, c.id) is not None]
 
 
 @dataclass
 class NoticeFilter:
+    organ_id: int | None = None  # the organ whose notices are listed (the person's own)
     status: str = ""
     series_id: int | None = None
     year: int | None = None
@@ -914,6 +938,7 @@ def notices_query(filters: NoticeFilter):
         joinedload(Notice.series),
         name_of(Notice.author),
     )
+    query = query.where(Notice.organ_id == filters.organ_id)
     if filters.status:
         query = query.where(Notice.status == filters.status)
     if filters.series_id:
@@ -931,8 +956,10 @@ def notices_query(filters: NoticeFilter):
     return query.order_by(Notice.issued_at.is_(None).desc(), Notice.issued_at.desc(), Notice.id.desc())
 
 
-def notice_years() -> list[int]:
-    issued = set(db.session.scalars(select(Notice.year).where(Notice.year.is_not(None)).distinct()))
+def notice_years(organ_id: int | None) -> list[int]:
+    issued = set(
+        db.session.scalars(select(Notice.year).where(Notice.year.is_not(None), Notice.organ_id == organ_id).distinct())
+    )
     issued.add(utcnow().astimezone(CHINA).year)
     return sorted(issued, reverse=True)
 

@@ -23,6 +23,7 @@ from app.core.todo import DoneItem, TodoGroup, TodoItem, done_requested, todo_re
 from app.extensions import db
 from app.i18n import format_date
 from app.notices.models import Notice, NoticeStatus
+from app.notices.services import in_organ
 from app.notices.signals import Panel, copy_requested, may_read_notice, notice_issued, notice_page
 from app.receipts import services
 from app.receipts.forms import receipt_form
@@ -38,7 +39,22 @@ def _distribute(notice: Notice, *, distribute: bool) -> None:
 
 @may_read_notice.connect
 def _sent_to_the_readers_unit(notice: Notice, *, user) -> bool:
-    return services.sent_to_unit(notice, user.unit_id)
+    """Sent to the reader's unit, or to the organ the reader works for (a district bureau's secretary, in its office,
+    reads what the city sent the district bureau, to forward it)."""
+    if services.sent_to_unit(notice, user.unit_id):
+        return True
+    return (
+        user.is_bureau_user
+        and user.organ_id not in (None, user.unit_id)
+        and services.sent_to_unit(notice, user.organ_id)
+    )
+
+
+@may_read_notice.connect
+def _forwarded_to_the_readers_unit(notice: Notice, *, user) -> bool:
+    """The original inside a forwarding notice sent to the reader's unit (a school reads the city's notice that its
+    district bureau forwarded), however many levels down."""
+    return services.forwarded_to_unit(notice, user.unit_id)
 
 
 @copy_requested.connect
@@ -54,7 +70,7 @@ def _receipt(notice: Notice, *, user) -> Panel | None:
 
     A receipt refused without JavaScript comes back as this page, its form as it was sent (routes.receipt puts it
     in `g`)."""
-    if user.is_bureau_user:
+    if in_organ(user, notice):
         if not notice.is_issued:
             return None
         return Panel.rendered("receipts/_notice_panel.html", notice=notice)

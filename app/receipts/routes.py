@@ -12,6 +12,7 @@ from app.core.web import render, rows_page, see_other, send_download, wants_part
 from app.database import writes_briefly
 from app.extensions import db
 from app.notices.models import Notice
+from app.notices.services import in_organ
 from app.receipts.forms import ReceiptForm, ReminderForm, SupplementForm, receipt_form
 from app.receipts.reading import read_by_a_person
 from app.receipts.services import (
@@ -145,6 +146,14 @@ def reply_file_download(distribution_id: int, key: str):
 # The bureau's view of one notice
 
 
+def _organ_notice(notice_id: int) -> Notice:
+    """A notice of the person's own organ, else 404: another organ's receipts are its own business."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not in_organ(current_user, notice):
+        abort(404)
+    return notice
+
+
 def _overview_page(notice: Notice, *, status: int = 200, **context):
     """The receipt view (or, for htmx, its table), with the reminder and 补发 forms as `context` leaves them."""
     pending_only = request.args.get("pending") == "1"
@@ -170,14 +179,14 @@ def _overview_page(notice: Notice, *, status: int = 200, **context):
 @bp.get("/notices/<int:notice_id>/receipts")
 @bureau_required
 def overview(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _organ_notice(notice_id)
     return _overview_page(notice)
 
 
 @bp.get("/notices/<int:notice_id>/receipts.xlsx")
 @bureau_required
 def overview_export(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _organ_notice(notice_id)
     return send_download(overview_xlsx(notice), f"{notice.number or notice.id} 签收情况", XLSX)
 
 
@@ -189,7 +198,7 @@ def overview_export(notice_id: int):
 def supplement_choices(notice_id: int):
     """The units the 补发 form offers, filtered by name as the secretary types (htmx), or the receipt view with
     the form so filtered (a plain GET)."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _organ_notice(notice_id)
     form = SupplementForm(request.args)
     picker = supplement_picker(notice, form.unit_ids.data or [], form.q.data or "")
     if wants_partial():
@@ -202,7 +211,7 @@ def supplement_choices(notice_id: int):
 def send_supplement(notice_id: int):
     """补发 to the ticked units (and whole groups). Refused, or only filtered (the Find button, without
     JavaScript), the receipt view comes back with the same units ticked."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _organ_notice(notice_id)
     form = SupplementForm()
     picked = form.unit_ids.data or []
     error = None
@@ -232,7 +241,7 @@ def send_supplement(notice_id: int):
 def send_reminders(notice_id: int):
     """催办. Units reminded lately (24 hours, less for an urgent notice) are not reminded again at once: the receipt
     view comes back saying who was reminded when, with a button that sends it all the same (confirm=1)."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _organ_notice(notice_id)
     form = ReminderForm()
     scope = "chosen" if request.form.get("scope") == "chosen" else "all"
     chosen = form.unit_ids.data if scope == "chosen" else None

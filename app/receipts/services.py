@@ -28,8 +28,10 @@ from app.core.xlsx import Column, xlsx_table
 from app.database import write_transaction
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus, format_document_number
+from app.notices.services import in_organ
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit, UnitKind
+from app.units.organs import answers_to_an_organ
 
 
 class ReceiptError(ValueError):
@@ -107,6 +109,13 @@ def own_distribution(user, distribution_id: int) -> Distribution | None:
     return db.session.scalar(_OWN_DISTRIBUTION, {"distribution_id": distribution_id, "unit_id": user.unit_id})
 
 
+@permission("receipts.inbox")
+def may_open_inbox(user, _obj=None) -> bool:
+    """The inbox is for the units notices are sent to: a clerk's unit, and an organ that answers to another (a
+    district bureau's people receive what the city sends it, and forward it)."""
+    return not user.is_bureau_user or answers_to_an_organ(user)
+
+
 def sent_to_unit(notice: Notice, unit_id: int) -> bool:
     return (
         db.session.scalar(
@@ -114,6 +123,28 @@ def sent_to_unit(notice: Notice, unit_id: int) -> bool:
         )
         is not None
     )
+
+
+# How deep a chain of forwarding notices is followed (city → district → a unit under it → …).
+FORWARDING_DEPTH = 4
+
+
+def forwarded_to_unit(notice: Notice, unit_id: int) -> bool:
+    """Whether a notice forwarding this one (or forwarding one that does, FORWARDING_DEPTH levels down) was sent to
+    the unit: one query per level, only while there are forwarding notices."""
+    originals = [notice.id]
+    for _level in range(FORWARDING_DEPTH):
+        forwards = db.session.scalars(
+            select(Notice.id).where(Notice.forwards_id.in_(originals), Notice.status == NoticeStatus.issued.value)
+        ).all()
+        if not forwards:
+            return False
+        if db.session.scalar(
+            select(exists().where(Distribution.notice_id.in_(forwards), Distribution.unit_id == unit_id))
+        ):
+            return True
+        originals = forwards
+    return False
 
 
 def copy_number_of(notice: Notice, unit_id: int) -> int | None:
@@ -278,7 +309,7 @@ def reply_file(user, distribution_id: int, key: str) -> tuple[StoredFile, str] |
     """A file of a reply and the name it was sent with: for the unit that sent it and for the bureau; None for
     anyone else, and for a key that is no file (the caller answers 404)."""
     distribution = db.session.get(Distribution, distribution_id)
-    if distribution is None or not (user.is_bureau_user or distribution.unit_id == user.unit_id):
+    if distribution is None or not (distribution.unit_id == user.unit_id or in_organ(user, distribution.notice)):
         return None
     value = (distribution.reply_values or {}).get(key)
     if not isinstance(value, dict) or not value.get("sha256"):

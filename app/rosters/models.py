@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.time import utcnow
@@ -10,6 +10,7 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 from app.notices.models import Notice
 from app.units.models import Unit
+from app.units.organs import organ_id_on
 
 # Roles in the order a roster prints them.
 MEMBER_ROLES = ("组长", "常务副组长", "副组长", "成员", "办公室主任", "办公室副主任", "联络员")
@@ -23,6 +24,8 @@ class LeadingGroup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     owner_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    # The organ that keeps the roster (a district bureau keeps its own); nullable only as Notice.organ_id is.
+    organ_id: Mapped[int | None] = mapped_column(ForeignKey("organs.unit_id", ondelete="RESTRICT"), index=True)
     purpose: Mapped[str] = mapped_column(Text, default="", server_default="")
     established_by_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -64,3 +67,10 @@ class Membership(db.Model):
     @property
     def role_rank(self) -> int:
         return MEMBER_ROLES.index(self.role) if self.role in MEMBER_ROLES else len(MEMBER_ROLES)
+
+
+@event.listens_for(LeadingGroup, "before_insert")
+def _roster_organ(_mapper, connection, group: LeadingGroup) -> None:
+    """A roster is kept by the organ of the unit that owns it, unless it says otherwise."""
+    if group.organ_id is None:
+        group.organ_id = organ_id_on(connection, group.owner_unit_id)

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -14,6 +14,7 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 from app.notices.models import Notice
 from app.units.models import Unit
+from app.units.organs import top_organ_id_on
 
 
 class ProgressState(enum.StrEnum):
@@ -87,6 +88,9 @@ class Task(db.Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     source_notice_id: Mapped[int | None] = mapped_column(ForeignKey("notices.id", ondelete="RESTRICT"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    # The organ that set the task and supervises it: the city's measures, or a district bureau's breakdown of a
+    # city task assigned to it for its schools (parent_id the city's task). Nullable only as Notice.organ_id is.
+    organ_id: Mapped[int | None] = mapped_column(ForeignKey("organs.unit_id", ondelete="RESTRICT"), index=True)
     lead_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
@@ -231,3 +235,14 @@ class Pairing(db.Model):
 
     def __repr__(self) -> str:
         return f"<Pairing {self.high_school_id}>"
+
+
+@event.listens_for(Task, "before_insert")
+def _task_organ(_mapper, connection, task: Task) -> None:
+    """A task is its parent's organ's, or the organ of the notice it comes from, unless it says otherwise."""
+    if task.organ_id is None and task.parent_id is not None:
+        task.organ_id = connection.scalar(select(Task.organ_id).where(Task.id == task.parent_id))
+    if task.organ_id is None and task.source_notice_id is not None:
+        task.organ_id = connection.scalar(select(Notice.organ_id).where(Notice.id == task.source_notice_id))
+    if task.organ_id is None:
+        task.organ_id = top_organ_id_on(connection)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text, select, true
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text, false, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -88,6 +88,50 @@ unit_group_members = Table(
 )
 
 
+class Organ(db.Model):
+    """A unit that issues documents of its own (机关): the city bureau, each district bureau; later any unit that
+    issues. It has its own red-header mark and document series (DocumentSeries.unit_id), its own Mongolian name
+    for the header, and its own staff: everyone whose unit is the organ or under it holds their roles within it,
+    and sees only its drafts, rosters and tasks.
+
+    `superior` is the organ it answers to in education (the city bureau for a district bureau): the organ that
+    sends to it and reminds it, and the one its reports go up to. A district bureau has no parent unit (it belongs
+    to its district government), so this is not the unit tree.
+    """
+
+    __tablename__ = "organs"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    superior_id: Mapped[int | None] = mapped_column(ForeignKey("organs.unit_id", ondelete="SET NULL"))
+    # The organ's name in traditional Mongolian script for the red header, stored exactly as typed (U+180B–U+180F,
+    # U+202F kept). The seal is the authority for its spelling: the organ's admin confirms it.
+    name_mn: Mapped[str] = mapped_column(Text, default="", server_default="")
+    name_mn_confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The seed notice prints the Chinese mark first, then the Mongolian line.
+    header_order: Mapped[str] = mapped_column(String(16), default="zh_first", server_default="zh_first")
+    # Printed as 发文机关署名 and 印发机关 unless a draft says otherwise; empty: the unit's name and its office's.
+    signature_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    imprint_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+    unit: Mapped[Unit] = relationship(lazy="joined", foreign_keys=[unit_id])
+    superior: Mapped[Organ | None] = relationship(remote_side=[unit_id])
+
+    def __repr__(self) -> str:
+        return f"<Organ {self.unit_id} {self.unit.name if self.unit else ''}>"
+
+    @property
+    def id(self) -> int:
+        return self.unit_id
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def display_name(self) -> str:
+        return self.unit.display_name
+
+
 class UnitGroup(db.Model):
     """A named set of units used as addressees ("各区教育局").
 
@@ -103,6 +147,9 @@ class UnitGroup(db.Model):
     sort_order: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rule_kinds: Mapped[list[str] | None] = mapped_column(JSON)
     rule_parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
+    # The organ that keeps the group and sends to it (the city's 各区教育局, a district's 各学校). Nullable only
+    # because SQLite cannot add a NOT NULL reference to a table in place; the services always set it.
+    organ_id: Mapped[int | None] = mapped_column(ForeignKey("organs.unit_id", ondelete="CASCADE"), index=True)
     note: Mapped[str | None] = mapped_column(Text)
 
     rule_parent: Mapped[Unit | None] = relationship()

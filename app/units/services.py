@@ -1,12 +1,16 @@
 """Rules about units and unit groups; no request here, the caller passes the user."""
 
+from dataclasses import asdict, dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.core.access import Role
 from app.core.audit import record
 from app.extensions import db
-from app.units.models import Unit, UnitGroup
+from app.units.models import Organ, Unit, UnitGroup
+from app.units.organs import forget_organs
 
 
 class UnitError(ValueError):
@@ -94,3 +98,56 @@ def save_group(actor, group: UnitGroup | None, data: dict) -> UnitGroup:
     record(actor, "group.create" if creating else "group.update", group, name=group.name)
     db.session.commit()
     return group
+
+
+# Organs
+
+
+def is_top_admin(user) -> bool:
+    """An admin of the organ with none above it (the city bureau): the site's administrator."""
+    if not user.has_role(Role.admin) or user.organ_id is None:
+        return False
+    organ = db.session.get(Organ, user.organ_id)
+    return organ is not None and organ.superior_id is None
+
+
+def may_administer_organ(user, organ: Organ) -> bool:
+    """An organ's own admin, or the top organ's."""
+    return user.has_role(Role.admin) and (user.organ_id == organ.unit_id or is_top_admin(user))
+
+
+@dataclass(frozen=True)
+class OrganData:
+    name_mn: str
+    name_mn_confirmed: bool
+    header_order: str
+    signature_name: str = ""
+    imprint_name: str = ""
+
+
+def save_organ(actor, organ: Organ, data: OrganData) -> Organ:
+    """The organ's header and names, every Mongolian character as typed."""
+    for name, value in asdict(data).items():
+        setattr(organ, name, value)
+    record(actor, "organ.update", organ, object_type="Organ", name=organ.name, confirmed=data.name_mn_confirmed)
+    db.session.commit()
+    return organ
+
+
+def make_organ(actor, unit_id: int, *, superior_id: int | None) -> Organ:
+    """Mark a unit as an organ of its own, answering to `superior_id`. Its admin then confirms its Mongolian name; the
+    document series it numbers in are made on the series page."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise UnitError(_("No such unit."))
+    if db.session.get(Organ, unit_id) is not None:
+        raise UnitError(_("%(name)s is an organ already.", name=unit.name))
+    if superior_id is not None and db.session.get(Organ, superior_id) is None:
+        raise UnitError(_("The organ it answers to must be an organ."))
+    organ = Organ(unit_id=unit.id, superior_id=superior_id, name_mn="")
+    db.session.add(organ)
+    db.session.flush()
+    forget_organs()
+    record(actor, "organ.create", organ, object_type="Organ", name=unit.name)
+    db.session.commit()
+    return organ
