@@ -28,7 +28,7 @@ from app.core.forms import options
 from app.core.web import paginate, render, see_other, wants_partial
 from app.extensions import db, login_manager
 from app.i18n import LOCALES
-from app.units.services import list_units
+from app.units.services import administered_units, administers_unit, is_top_admin
 
 bp = Blueprint("auth", __name__)
 bp.add_app_template_global(role_titles)
@@ -146,7 +146,7 @@ def password():
 
 def _user_form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.unit_id.choices = options([(u.id, u.name) for u in list_units()])
+    form.unit_id.choices = options([(u.id, u.name) for u in administered_units(current_user)])
     form.locale.choices = options([("", _("As the browser asks"))] + [(k, v[1]) for k, v in LOCALES.items()])
     if user is not None and request.method == "GET":
         form.roles.data = sorted(r.value for r in user.roles)
@@ -173,8 +173,20 @@ def _user_list_context() -> dict:
     """The list's search box and page of accounts, from ?q= and ?page=."""
     form = AccountFilterForm(request.args)
     q = form.q.data if form.validate() else ""
-    page = paginate(users_query(q or ""), per_page=USERS_PER_PAGE)
+    page = paginate(users_query(q or "", unit_ids=_administered_unit_ids()), per_page=USERS_PER_PAGE)
     return {"form": form, "page": page, "args": {"q": q} if q else {}}
+
+
+def _administered_unit_ids() -> list[int] | None:
+    """None (every account) for the top organ's admin; a district bureau's admin keeps its own units' accounts."""
+    return None if is_top_admin(current_user) else [u.id for u in administered_units(current_user)]
+
+
+def _administered_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not administers_unit(current_user, user.unit_id):
+        abort(404)
+    return user
 
 
 @bp.get("/admin/users")
@@ -204,7 +216,7 @@ def user_create():
 @admin_only
 def user_edit(user_id: int):
     """The whole edit page, or (htmx) the row turned into a form in place."""
-    user = db.session.get(User, user_id) or abort(404)
+    user = _administered_user(user_id)
     form = _user_form(user)
     if form.validate_on_submit():
         try:
@@ -226,5 +238,5 @@ def user_edit(user_id: int):
 @bp.get("/admin/users/<int:user_id>/row")
 @admin_only
 def user_row(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+    user = _administered_user(user_id)
     return render("auth/user_list.html", "auth/_user_row.html", user=user, **_user_list_context())

@@ -358,11 +358,13 @@ def change_password(user: User, change: PasswordChange, *, max_failures: int, wi
 # Administration of accounts.
 
 
-def users_query(q: str = ""):
+def users_query(q: str = "", *, unit_ids: list[int] | None = None):
     """A SELECT of the accounts, by unit then username; with q, those where each word is in the username, the name,
     or the unit's full or short name (an admin types 三中 or clerk_no3 and finds 三中's clerk). The unit comes in
     the same query, so a page of the list costs the same whatever the number of accounts."""
     query = select(User).join(User.unit).options(contains_eager(User.unit))
+    if unit_ids is not None:  # an organ's admin: its own units' accounts
+        query = query.where(User.unit_id.in_(unit_ids))
     for word in q.split():
         query = query.where(
             or_(

@@ -9,7 +9,18 @@ from app.extensions import db
 from app.units.addressees import Addressees, names_in, reach_of
 from app.units.forms import UnitForm, UnitGroupForm
 from app.units.models import Unit, UnitGroup, UnitKind
-from app.units.services import UnitError, list_groups, list_units, save_group, save_unit, visible_unit
+from app.units.organs import units_sent_to_by
+from app.units.services import (
+    UnitError,
+    administered_units,
+    administers_unit,
+    is_top_admin,
+    list_groups,
+    list_units,
+    save_group,
+    save_unit,
+    visible_unit,
+)
 
 bp = Blueprint("units", __name__)
 
@@ -23,7 +34,10 @@ admin_only = roles_required(Role.admin)
 
 
 def _parent_choices(exclude: Unit | None = None):
-    return options([(0, "—")] + [(u.id, u.name) for u in list_units() if exclude is None or u.id != exclude.id])
+    """Under a unit this admin keeps; at the top of the tree (no parent) only for the top organ's admin."""
+    top = [(0, "—")] if is_top_admin(current_user) else []
+    units = administered_units(current_user)
+    return options(top + [(u.id, u.name) for u in units if exclude is None or u.id != exclude.id])
 
 
 def _unit_form(unit: Unit | None = None) -> UnitForm:
@@ -79,7 +93,23 @@ def reach():
 @bp.get("/admin/units")
 @admin_only
 def admin_list():
-    return render("units/admin_list.html", units=list_units())
+    return render("units/admin_list.html", units=administered_units(current_user))
+
+
+def _administered(unit_id: int) -> Unit:
+    """A unit this admin keeps, else 404 (a district bureau's admin keeps its own units only)."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not administers_unit(current_user, unit.id):
+        abort(404)
+    return unit
+
+
+def _organ_group(group_id: int) -> UnitGroup:
+    """A group of the admin's own organ, else 404."""
+    group = db.session.get(UnitGroup, group_id)
+    if group is None or group.organ_id != current_user.organ_id:
+        abort(404)
+    return group
 
 
 @bp.route("/admin/units/new", methods=["GET", "POST"])
@@ -101,7 +131,7 @@ def create():
 @admin_only
 def edit(unit_id: int):
     """The whole edit page, or (htmx) the row turned into a form in place."""
-    unit = db.session.get(Unit, unit_id) or abort(404)
+    unit = _administered(unit_id)
     form = _unit_form(unit)
     if form.validate_on_submit():
         try:
@@ -122,8 +152,8 @@ def edit(unit_id: int):
 @admin_only
 def row(unit_id: int):
     """One table row, to cancel an inline edit."""
-    unit = db.session.get(Unit, unit_id) or abort(404)
-    return render("units/admin_list.html", "units/_row.html", unit=unit, units=list_units())
+    unit = _administered(unit_id)
+    return render("units/admin_list.html", "units/_row.html", unit=unit, units=administered_units(current_user))
 
 
 # Unit groups.
@@ -131,8 +161,13 @@ def row(unit_id: int):
 
 def _group_form(group: UnitGroup | None = None) -> UnitGroupForm:
     form = UnitGroupForm(obj=group)
-    units = list_units(include_inactive=False)
-    form.rule_parent_id.choices = options([(0, _("any"))] + [(u.id, u.name) for u in units])
+    organ_id = group.organ_id if group is not None else current_user.organ_id
+    units = units_sent_to_by(organ_id, list_units(include_inactive=False)) if organ_id is not None else []
+    # A rule over every unit of a kind, whatever its parent, is the top organ's; another organ's rules stay under its
+    # own units (a district bureau's 各学校: its schools).
+    anywhere = [(0, _("any"))] if is_top_admin(current_user) else []
+    parents = [u for u in list_units(include_inactive=False) if u.id == organ_id] + units
+    form.rule_parent_id.choices = options(anywhere + [(u.id, u.name) for u in parents])
     form.unit_ids.choices = options([(u.id, u.name) for u in units])
     if group is not None and request.method == "GET":
         form.rule_parent_id.data = group.rule_parent_id or 0
@@ -144,7 +179,7 @@ def _group_form(group: UnitGroup | None = None) -> UnitGroupForm:
 @bp.get("/admin/groups")
 @admin_only
 def group_list():
-    return render("units/group_list.html", groups=list_groups())
+    return render("units/group_list.html", groups=list_groups(current_user.organ_id))
 
 
 @bp.route("/admin/groups/new", methods=["GET", "POST"])
@@ -165,7 +200,7 @@ def group_create():
 @bp.route("/admin/groups/<int:group_id>/edit", methods=["GET", "POST"])
 @admin_only
 def group_edit(group_id: int):
-    group = db.session.get(UnitGroup, group_id) or abort(404)
+    group = _organ_group(group_id)
     form = _group_form(group)
     if form.validate_on_submit():
         try:
@@ -186,13 +221,15 @@ def group_edit(group_id: int):
 @admin_only
 def group_row(group_id: int):
     """One table row, to cancel an inline edit."""
-    group = db.session.get(UnitGroup, group_id) or abort(404)
-    return render("units/group_list.html", "units/_group_row.html", group=group, groups=list_groups())
+    group = _organ_group(group_id)
+    return render(
+        "units/group_list.html", "units/_group_row.html", group=group, groups=list_groups(current_user.organ_id)
+    )
 
 
 @bp.get("/admin/groups/<int:group_id>/units")
 @admin_only
 def group_units(group_id: int):
     """The units a group reaches now (htmx: expands in the list)."""
-    group = db.session.get(UnitGroup, group_id) or abort(404)
+    group = _organ_group(group_id)
     return render("units/group_units.html", "units/_group_units.html", group=group, units=group.resolve_units())

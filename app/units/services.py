@@ -10,7 +10,7 @@ from app.core.access import Role
 from app.core.audit import record
 from app.extensions import db
 from app.units.models import Organ, Unit, UnitGroup
-from app.units.organs import forget_organs
+from app.units.organs import forget_organs, organ_ids_of_units
 
 
 class UnitError(ValueError):
@@ -69,13 +69,18 @@ def save_unit(actor, unit: Unit | None, data: dict) -> Unit:
     return unit
 
 
-def list_groups() -> list[UnitGroup]:
-    return list(db.session.scalars(select(UnitGroup).order_by(UnitGroup.sort_order, UnitGroup.id)))
+def list_groups(organ_id: int | None = None) -> list[UnitGroup]:
+    """The unit groups, of one organ when given (an organ keeps its own and sends to them)."""
+    query = select(UnitGroup).order_by(UnitGroup.sort_order, UnitGroup.id)
+    if organ_id is not None:
+        query = query.where(UnitGroup.organ_id == organ_id)
+    return list(db.session.scalars(query))
 
 
 def save_group(actor, group: UnitGroup | None, data: dict) -> UnitGroup:
+    """A group of the actor's organ (a new one becomes theirs)."""
     creating = group is None
-    group = group or UnitGroup()
+    group = group or UnitGroup(organ_id=actor.organ_id)
     group.name = data["name"]
     group.name_mn = data.get("name_mn") or None
     group.sort_order = data.get("sort_order") or 0
@@ -101,6 +106,21 @@ def save_group(actor, group: UnitGroup | None, data: dict) -> UnitGroup:
 
 
 # Organs
+
+
+def administered_units(user) -> list[Unit]:
+    """The units whose accounts and records this admin keeps: every unit for the top organ's admin; for another
+    organ's admin (a district bureau's), the units that work in its organ (the bureau itself, its sections and
+    schools)."""
+    units = list_units()
+    if is_top_admin(user):
+        return units
+    organ_of_unit = organ_ids_of_units()
+    return [u for u in units if user.organ_id is not None and organ_of_unit.get(u.id) == user.organ_id]
+
+
+def administers_unit(user, unit_id: int | None) -> bool:
+    return unit_id is not None and any(u.id == unit_id for u in administered_units(user))
 
 
 def is_top_admin(user) -> bool:

@@ -117,12 +117,12 @@ def test_header_mark_mongolian_line_number_and_red_rule(seed_docx):
     assert int(bottom.get(qn("w:space"))) == L.RULE_SPACE_PT
 
 
-def test_the_header_order_follows_the_setting(demo):
-    from app.core.settings import save_settings
-
+def test_the_header_order_follows_the_organs_setting(demo):
     with demo.app_context():
-        save_settings(None, {"header_order": "mn_first"})
-        data = render_notice_docx(seed_notice())
+        notice = seed_notice()
+        notice.organ.header_order = "mn_first"
+        db.session.commit()
+        data = render_notice_docx(notice)
     paragraphs = _doc(data).paragraphs
     assert paragraphs[0].style.name == L.STYLE_MARK_MN and paragraphs[1].text == "乌海市教育局文件"
 
@@ -366,7 +366,6 @@ def test_rendering_twice_gives_the_same_bytes(demo):
 
 
 def test_an_issued_notices_bytes_never_change(login, client, demo):
-    from app.core.settings import save_settings
 
     login("secretary")
     first = client.get("/notices/1/document.docx")
@@ -376,7 +375,8 @@ def test_an_issued_notices_bytes_never_change(login, client, demo):
         import hashlib
 
         assert hashlib.sha256(first.data).hexdigest() == notice.docx_sha256
-        save_settings(None, {"header_order": "mn_first", "organ_name_mn": "ᠬᠣᠲᠠ"})
+        notice.organ.header_order, notice.organ.name_mn = "mn_first", "ᠬᠣᠲᠠ"
+        db.session.commit()
     assert client.get("/notices/1/document.docx").data == first.data
 
 
