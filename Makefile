@@ -30,7 +30,7 @@ run: install
 	APP_ENV=development $(FLASK) demo load --password $(DEMO_PASSWORD)
 	@echo
 	@echo "Demo logins (password: $(DEMO_PASSWORD)); all of them: APP_ENV=development $(FLASK) demo accounts"
-	@APP_ENV=development $(FLASK) demo accounts | grep -E '^(admin|secretary|reviewer|signer|staff|translator|clerk_no3_middle|clerk_haibowan)	'
+	@APP_ENV=development $(FLASK) demo accounts | grep -E '^(admin|secretary|reviewer|signer|staff|translator|clerk_no3_middle|clerk_haibowan|secretary_hainan|reviewer_hainan|signer_hainan|clerk_no5_middle)	'
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)/ (with the worker and the converters)"
 	APP_ENV=development HOST=$(HOST) PORT=$(PORT) $(BIN)/honcho start --port $(PORT) -f Procfile.dev

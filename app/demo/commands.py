@@ -18,7 +18,9 @@ demo_cli = AppGroup("demo", help="Demo data from the bureau's notice 乌教发�
 def load_command(password: str):
     """Load the seed's units, groups, accounts, roster, measures and notice (idempotent)."""
     with writing():
-        load_demo(password)
+        warnings = load_demo(password)
+    for warning in warnings:
+        click.echo(warning, err=True)
     click.echo("Demo data loaded. `flask --app wsgi demo accounts` lists the logins.")
 
 

@@ -5,9 +5,10 @@ Without this every 2023 notice would be delivered on the day of `demo load` and 
 the reviewer's and the signer's 待办 would be empty. INVENTED FOR THE DEMO, like app/demo/progress.py.
 
 - Receipts: each demo notice reaches its units when it was issued; nearly every unit acknowledged it within three
-  working days (a 特急 one the same day, a 加急 one by the next), in office hours. Still waiting, reminded once:
-  乌教发〔2024〕3号 at three of its ten units (海勃湾区教育局 among them) and 乌教发〔2023〕82号 at 三中, so that the
-  clerks the README names find a notice to acknowledge.
+  working days (a 特急 one the same day, a 加急 one by the next), in office hours. Still waiting, reminded once by
+  the issuing organ's secretary: 乌教发〔2024〕3号 at three of its ten units (海勃湾区教育局 among them) and
+  乌教发〔2023〕82号 at 三中, so that the clerks the README names find a notice to acknowledge; and the district
+  bureaus' forwarding notices of 75号 at a school or two each (app/demo/forwards.py), 三中 among them.
 - Drafts: one submitted for 核稿, one approved and waiting for 签发, by the demo secretary.
 
 Written once: a distribution whose delivery is already the notice's issue time is left alone, and a draft whose
@@ -26,18 +27,21 @@ from app.auth.models import User
 from app.core import time as clock
 from app.core.access import Role
 from app.core.time import CHINA
+from app.demo import forwards
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus
 from app.notices.services import NoticeData, add_draft, imprint_organ_of
 from app.receipts.models import Distribution, Reminder
 from app.units.addressees import Addressees
 from app.units.models import Unit, UnitGroup
+from app.units.organs import organ_id_of
 
 # Notice number → the codes of the units still to acknowledge it: 海勃湾区教育局 and 三中, whose clerks the README
-# names, and two more of 3号's ten.
+# names, and two more of 3号's ten; and a school or two of each district that forwarded 75号.
 STILL_WAITING = {
     "乌教发〔2023〕82号": {"no3_middle"},
     "乌教发〔2024〕3号": {"haibowan", "no10_middle", "youth_center"},
+    **forwards.STILL_WAITING,
 }
 REMINDER_AFTER = timedelta(days=6)
 # An urgent notice is acknowledged within its 签收期限: 特急 the day it came, 加急 by the next day.
@@ -53,12 +57,14 @@ def _spread(*parts: object) -> int:
 
 def settle_receipts(secretary: User) -> None:
     """The demo's issued notices as received in their time: delivered at issue, acknowledged by the unit's clerk
-    one to seventy hours later, but for those STILL_WAITING, which have one reminder."""
-    clerks = {
-        u.unit_id: u
-        for u in db.session.scalars(select(User).order_by(User.id))
-        if u.has_role(Role.clerk) and u.unit_id is not None
-    }
+    one to seventy hours later, but for those STILL_WAITING, which have one reminder from a secretary of the organ
+    that issued the notice (`secretary` where it has none)."""
+    people = [u for u in db.session.scalars(select(User).order_by(User.id)) if u.unit_id is not None]
+    clerks = {u.unit_id: u for u in people if u.has_role(Role.clerk)}
+    secretaries: dict[int | None, User] = {}
+    for u in people:
+        if u.has_role(Role.secretary):
+            secretaries.setdefault(organ_id_of(u.unit_id), u)
     distributions = db.session.scalars(
         select(Distribution)
         .join(Distribution.notice)
@@ -70,9 +76,8 @@ def settle_receipts(secretary: User) -> None:
         issued = d.notice.issued_at
         d.delivered_at = issued
         if d.unit.code in STILL_WAITING.get(d.notice.number, ()):
-            d.reminders.append(
-                Reminder(sent_by_id=secretary.id, sent_at=issued + REMINDER_AFTER, message=REMINDER_TEXT)
-            )
+            sender = secretaries.get(d.notice.organ_id, secretary)
+            d.reminders.append(Reminder(sent_by_id=sender.id, sent_at=issued + REMINDER_AFTER, message=REMINDER_TEXT))
             d.reminders_sent = 1
             continue
         clerk = clerks.get(d.unit_id)

@@ -15,6 +15,8 @@ from app.core.access import Role
 from app.core.settings import DEFAULT_ORGAN_NAME_MN
 from app.core.time import CHINA
 from app.demo import seed_data as seed
+from app.demo.districts import DISTRICTS
+from app.demo.forwards import load_forwards
 from app.demo.in_hand import load_drafts, settle_receipts
 from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.demo.progress import load_progress
@@ -65,6 +67,7 @@ class Loader:
         # One hash for every demo account: scrypt is slow on purpose, and these are demo logins.
         self.password_hash = hash_password(password)
         self.units: dict[str, Unit] = {}
+        self.city: Organ | None = None
 
     # Units and groups
 
@@ -92,7 +95,10 @@ class Loader:
         specs = [seed.BUREAU, *seed.SECTIONS, *seed.DISTRICT_BUREAUS, *seed.SCHOOLS, *seed.DIRECT_UNITS]
         for order, spec in enumerate(specs, start=1):
             self.unit(spec, order * 10)
-        self.organ(self.units[seed.BUREAU["code"]], name_mn=DEFAULT_ORGAN_NAME_MN)
+        self.city = self.organ(self.units[seed.BUREAU["code"]], name_mn=DEFAULT_ORGAN_NAME_MN)
+        for district in DISTRICTS:
+            # Their Mongolian names are unconfirmed (name_mn_confirmed False): app/demo/districts.py says why.
+            self.organ(self.units[district.code], name_mn=district.name_mn, superior=self.city)
 
     def organ(self, unit: Unit, *, name_mn: str = "", superior: Organ | None = None) -> Organ:
         organ = db.session.get(Organ, unit.id)
@@ -111,7 +117,21 @@ class Loader:
                 rule = spec["rule"]
                 parent = self.units[rule["parent"]] if rule.get("parent") else None
                 group = UnitGroup(
-                    name=spec["name"], sort_order=order * 10, rule_kinds=list(rule["kinds"]), rule_parent=parent
+                    name=spec["name"],
+                    sort_order=order * 10,
+                    rule_kinds=list(rule["kinds"]),
+                    rule_parent=parent,
+                    organ_id=self.city.unit_id,
+                )
+                db.session.add(group)
+                db.session.flush()
+            groups[group.name] = group
+        for district in DISTRICTS:  # each district bureau sends to the schools it runs
+            group = db.session.scalar(select(UnitGroup).where(UnitGroup.name == district.group))
+            if group is None:
+                unit = self.units[district.code]
+                group = UnitGroup(
+                    name=district.group, sort_order=10, rule_kinds=["school"], rule_parent=unit, organ_id=unit.id
                 )
                 db.session.add(group)
                 db.session.flush()
@@ -136,6 +156,11 @@ class Loader:
         for unit in self.units.values():
             if unit.kind in ("school", "district_bureau", "direct_unit", "section"):
                 self.account(f"clerk_{unit.code}", f"{unit.display_name}收文员", unit, [Role.clerk])
+        for district in DISTRICTS:
+            for role, display_name in district.staff.items():
+                users[district.username(role)] = self.account(
+                    district.username(role), display_name, self.units[district.code], [role]
+                )
         return users
 
     # The notice
@@ -159,6 +184,14 @@ class Loader:
         ):
             if db.session.scalar(select(DocumentSeries.id).where(DocumentSeries.organ_code == code)) is None:
                 db.session.add(DocumentSeries(organ_code=code, name=name, unit=self.units["bureau"], header_mark=mark))
+        for district in DISTRICTS:
+            if db.session.scalar(select(DocumentSeries.id).where(DocumentSeries.organ_code == district.series)) is None:
+                unit = self.units[district.code]
+                db.session.add(
+                    DocumentSeries(
+                        organ_code=district.series, name=f"{unit.name}发文", unit=unit, header_mark=district.mark
+                    )
+                )
         db.session.flush()
         return series
 
@@ -335,8 +368,9 @@ def load_bureau(password: str = DEFAULT_PASSWORD) -> None:
     db.session.commit()
 
 
-def load_demo(password: str = DEFAULT_PASSWORD) -> None:
-    """Load the seed's bureau, units, groups, accounts, notice, roster, pairings and measures."""
+def load_demo(password: str = DEFAULT_PASSWORD) -> list[str]:
+    """Load the seed's bureau, units, groups, accounts, notice, roster, pairings and measures, and the district
+    bureaus' forwarding of the notice. Returns warnings for the person loading (what could not be made here)."""
     loader = Loader(password)
     loader.load_units()
     groups = loader.load_groups()
@@ -360,7 +394,10 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> None:
     db.session.flush()
     settle_receipts(users["secretary"])  # received in their time, not on the day of the load
     load_drafts(users)  # two drafts on their way: one for 核稿, one for 签发
+    warnings = load_forwards(notice)  # 海勃湾区 and 乌达区 pass it on to their schools (commits)
+    settle_receipts(users["secretary"])  # the forwarding notices', received in their time too
     db.session.commit()
+    return warnings
 
 
 SPECIMENS = Path(__file__).with_name("specimens.json")
