@@ -43,3 +43,16 @@ class LeaveForm(FlaskForm):
 
 class AdjustmentForm(FlaskForm):
     since = DateField(_l("Changes since"), validators=[DataRequired()])
+
+
+class GroupForm(FlaskForm):
+    name = StringField(
+        _l("Name of the group"),
+        filters=[strip_spaces],
+        description=_l("For example: 海勃湾区教育局义务教育优质均衡发展工作领导小组"),
+        validators=[DataRequired(), Length(max=200), DocumentSafe()],
+    )
+    owner_unit_id = SelectField(_l("Set up by (unit)"), coerce=int, validators=[DataRequired()])
+    purpose = TextAreaField(
+        _l("What the group is for"), filters=[strip_spaces], validators=[Optional(), Length(max=2000), DocumentSafe()]
+    )

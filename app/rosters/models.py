@@ -10,7 +10,7 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 from app.notices.models import Notice
 from app.units.models import Unit
-from app.units.organs import organ_id_on
+from app.units.organs import organ_id_on, top_organ_id_on
 
 # Roles in the order a roster prints them.
 MEMBER_ROLES = ("组长", "常务副组长", "副组长", "成员", "办公室主任", "办公室副主任", "联络员")
@@ -71,6 +71,8 @@ class Membership(db.Model):
 
 @event.listens_for(LeadingGroup, "before_insert")
 def _roster_organ(_mapper, connection, group: LeadingGroup) -> None:
-    """A roster is kept by the organ of the unit that owns it, unless it says otherwise."""
+    """A roster is kept by the organ of the unit that owns it, unless it says otherwise; one owned by a unit under no
+    organ is the top organ's (as the units it sends to are), never nobody's: a roster of no organ would be seen by
+    no one."""
     if group.organ_id is None:
-        group.organ_id = organ_id_on(connection, group.owner_unit_id)
+        group.organ_id = organ_id_on(connection, group.owner_unit_id) or top_organ_id_on(connection)

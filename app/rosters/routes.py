@@ -4,40 +4,45 @@ from flask import Blueprint, abort, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core.access import Role, bureau_required, roles_required
+from app.core.access import bureau_required, can, roles_required
 from app.core.files import DOCX, XLSX
 from app.core.forms import options
 from app.core.time import today_in_china
 from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
 from app.i18n import format_date
-from app.rosters.forms import AdjustmentForm, LeaveForm, MemberForm, ReplaceForm
+from app.rosters.forms import AdjustmentForm, GroupForm, LeaveForm, MemberForm, ReplaceForm
 from app.rosters.models import LeadingGroup
 from app.rosters.services import (
+    EDITOR_ROLES,
+    GroupData,
     Person,
     RosterError,
     add_member,
+    create_group,
     end_member,
     history,
     list_groups,
     move,
+    owner_units,
     reorder,
     replace_member,
     roster_docx,
     roster_on,
     roster_xlsx,
     start_adjustment_notice,
+    visible_group,
 )
 from app.units.services import list_units
 
 bp = Blueprint("rosters", __name__)
 
-# Bureau staff keep the rosters; secretaries too, since they draft the adjustment notices.
-editors = roles_required(Role.staff, Role.secretary, Role.admin)
+editors = roles_required(*EDITOR_ROLES)
 
 
 def _group(group_id: int) -> LeadingGroup:
-    return db.session.get(LeadingGroup, group_id) or abort(404)
+    """The person's organ's group, or 404: another organ's roster is answered as one that does not exist."""
+    return visible_group(current_user, group_id) or abort(404)
 
 
 def _on() -> date:
@@ -60,7 +65,7 @@ def _page(group: LeadingGroup, on: date, **forms):
     replace_form = forms.get("replace_form") or ReplaceForm(formdata=None, on=today_in_china())
     _unit_choices(member_form, replace_form)
     status = 422 if any(f.errors for f in forms.values()) else 200
-    can_edit = current_user.has_role(Role.staff, Role.secretary, Role.admin)
+    can_edit = can("rosters.edit", group)
     return render(
         "rosters/show.html",
         "rosters/_roster.html",
@@ -80,7 +85,29 @@ def _page(group: LeadingGroup, on: date, **forms):
 @bp.get("/rosters")
 @bureau_required
 def index():
-    return render("rosters/index.html", groups=list_groups(), today=today_in_china())
+    return render("rosters/index.html", groups=list_groups(current_user), today=today_in_china())
+
+
+@bp.route("/rosters/new", methods=["GET", "POST"])
+@editors
+def create():
+    """A new leading group of the person's organ, owned by one of its units."""
+    form = GroupForm()
+    form.owner_unit_id.choices = options((u.id, u.name) for u in owner_units(current_user))
+    if request.method == "GET" and current_user.organ_id is not None:
+        form.owner_unit_id.data = current_user.organ_id
+    if form.validate_on_submit():
+        data = GroupData(form.name.data, form.owner_unit_id.data, form.purpose.data or "")
+        try:
+            group = create_group(current_user, data)
+        except RosterError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Leading group %(name)s set up; add its members.", name=group.name), "success")
+            return see_other("rosters.show", group_id=group.id)
+    failed = request.method == "POST" and bool(form.errors or form.form_errors)
+    return render("rosters/form.html", form=form), (422 if failed else 200)
 
 
 @bp.get("/rosters/<int:group_id>")

@@ -3,6 +3,9 @@
 Every change is a dated row: joining sets valid_from, leaving sets valid_to (the first day
 no longer in the group), and replacing someone is a leave and a join on the same day. So
 the roster as it stood on any date, and its history, are queries, never reconstructions.
+
+Each organ keeps its own leading groups (the city bureau its, a district bureau its): a person reaches only the
+rosters of the organ they work for, and another organ's roster is, to them, no roster at all (the routes answer 404).
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from app.core.access import Role, permission
 from app.core.audit import record
 from app.core.dates import cn_date
 from app.core.xlsx import Column, xlsx_table
@@ -24,20 +29,99 @@ from app.i18n import format_date
 from app.notices.services import NoticeData, create_draft
 from app.rosters.models import MEMBER_ROLES, LeadingGroup, Membership
 from app.units.addressees import Addressees
+from app.units.models import Unit
+from app.units.organs import organ_ids_of_units
 
 
 class RosterError(ValueError):
     """A change the rules refuse; the message is shown to the user."""
 
 
-def list_groups() -> list[LeadingGroup]:
+# Who may change rosters: bureau staff keep them; secretaries too, since they draft the adjustment notices.
+EDITOR_ROLES = (Role.staff, Role.secretary, Role.admin)
+
+
+def _of_organ(user):
+    """The rosters of the organ the person works for (none for a person under no organ)."""
+    organ_id = user.organ_id
+    return LeadingGroup.organ_id == organ_id if organ_id is not None else LeadingGroup.id.is_(None)
+
+
+def list_groups(user) -> list[LeadingGroup]:
+    """The leading groups of the person's organ."""
     return list(
-        db.session.scalars(select(LeadingGroup).options(joinedload(LeadingGroup.owner_unit)).order_by(LeadingGroup.id))
+        db.session.scalars(
+            select(LeadingGroup)
+            .where(_of_organ(user))
+            .options(joinedload(LeadingGroup.owner_unit))
+            .order_by(LeadingGroup.id)
+        )
     )
 
 
-def find_group(name: str) -> LeadingGroup | None:
-    return db.session.scalar(select(LeadingGroup).where(LeadingGroup.name == name))
+def visible_group(user, group_id: int) -> LeadingGroup | None:
+    """The group if it is one of the person's organ's, else None: the caller answers 404, as for a group that does
+    not exist, so that another organ's rosters are not even known to be there."""
+    return db.session.scalar(select(LeadingGroup).where(LeadingGroup.id == group_id, _of_organ(user)))
+
+
+def find_group(name: str, *, organ_id: int | None = None) -> LeadingGroup | None:
+    """The group of that name (names are unique), of that organ only when one is given."""
+    query = select(LeadingGroup).where(LeadingGroup.name == name)
+    if organ_id is not None:
+        query = query.where(LeadingGroup.organ_id == organ_id)
+    return db.session.scalar(query)
+
+
+@permission("rosters.create")
+def may_create(user, _obj=None) -> bool:
+    return user.has_role(*EDITOR_ROLES) and user.organ_id is not None
+
+
+@permission("rosters.edit")
+def may_edit(user, group: LeadingGroup) -> bool:
+    return user.has_role(*EDITOR_ROLES) and group.organ_id is not None and group.organ_id == user.organ_id
+
+
+def owner_units(user) -> list[Unit]:
+    """The units that may own a roster of the person's organ: the organ itself and its own units (its sections and
+    the schools it runs), never another organ's."""
+    organ_of = organ_ids_of_units()
+    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id))
+    return [u for u in units if user.organ_id is not None and organ_of.get(u.id) == user.organ_id]
+
+
+@dataclass
+class GroupData:
+    name: str
+    owner_unit_id: int
+    purpose: str = ""
+
+
+def create_group(actor, data: GroupData) -> LeadingGroup:
+    """A new leading group, kept by the actor's organ and owned by one of its units; its roster starts empty.
+    Commits."""
+    if not may_create(actor):
+        raise RosterError(_("Only the staff of a bureau set up its leading groups."))
+    name = data.name.strip()
+    if not name:
+        raise RosterError(_("Give the group's name."))
+    if db.session.scalar(select(LeadingGroup.id).where(LeadingGroup.name == name)) is not None:
+        raise RosterError(_("There is already a leading group named %(name)s.", name=name))
+    if data.owner_unit_id not in {u.id for u in owner_units(actor)}:
+        raise RosterError(_("Choose one of your bureau's own units as the group's owner."))
+    group = LeadingGroup(
+        name=name, owner_unit_id=data.owner_unit_id, organ_id=actor.organ_id, purpose=data.purpose.strip()
+    )
+    db.session.add(group)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:  # the same name, saved by someone else a moment ago
+        db.session.rollback()
+        raise RosterError(_("There is already a leading group named %(name)s.", name=name)) from exc
+    record(actor, "roster.create", group, name=name, organ=actor.organ_id)
+    db.session.commit()
+    return group
 
 
 def _valid_on(on: date):

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.notices.commands import find_by_number
 from app.tasks.export import tasks_docx, tasks_xlsx
 from app.tasks.models import Task
+from app.tasks.queries import of_notice
 
 tasks_cli = AppGroup("tasks", help="Tasks made from notices (任务分解).")
 
@@ -25,7 +26,7 @@ def export_command(number: str, fmt: str, output: Path):
     notice = find_by_number(number)
     if notice is None:
         raise click.ClickException(f"No notice numbered {number}.")
-    count = db.session.scalar(select(func.count(Task.id)).where(Task.source_notice_id == notice.id))
+    count = db.session.scalar(select(func.count(Task.id)).where(of_notice(notice)))
     if not count:
         raise click.ClickException(f"{number} has no tasks yet.")
     data = tasks_docx(notice) if fmt == "docx" else tasks_xlsx(notice)

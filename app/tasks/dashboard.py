@@ -1,5 +1,6 @@
-"""The supervision dashboard: progress of every assignment by measure, by district and by unit, and what needs
-attention."""
+"""The supervision dashboard of an organ: progress of every assignment of its tasks by measure, by district and by
+unit, what needs attention, and where the district bureaus' breakdowns of its tasks stand (their roll-up: the city
+sees how many of a district's schools are done, not their reports)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from app.tasks.models import (
     Task,
 )
 from app.tasks.queries import AssignmentRow, code_key, in_tree_order
+from app.tasks.rollup import Rollup, rollups
+from app.tasks.scope import of_organ
 from app.units.models import Unit, UnitKind
 
 PROGRESS_STATES = (ProgressState.done, ProgressState.in_progress, ProgressState.blocked, ProgressState.not_started)
@@ -97,6 +100,9 @@ class Dashboard:
     by_unit: list[DashboardRow]
     attention: list[AssignmentRow]
     units: dict[int, Unit] = field(default_factory=dict)  # keeps the rows' units in the session while drawn
+    # Assignment id → the roll-up of the district's breakdown of that task, for the districts that broke theirs down.
+    rollups: dict[int, Rollup] = field(default_factory=dict)
+    broken_down: list[AssignmentRow] = field(default_factory=list)  # those assignments, in the measures' order
 
 
 def _district_of(unit: Unit) -> tuple[tuple, str, str]:
@@ -119,18 +125,20 @@ def measure_of(task: Task, tasks_by_id: dict[int, Task]) -> Task | None:
     return found
 
 
-def build_dashboard(notice: Notice | None = None) -> Dashboard:
-    """Progress of every unit's assignments (of one notice, or of every issued notice), in a fixed number of
-    queries: by measure, by district, by unit, and the assignments that are overdue or due soon.
+def build_dashboard(user, notice: Notice | None = None) -> Dashboard:
+    """Progress of every unit's assignments on the tasks of the person's organ (of one notice, or of every issued
+    notice), in a fixed number of queries: by measure, by district, by unit, the assignments that are overdue or due
+    soon, and the district bureaus' breakdowns.
     """
     today = clock.today_in_china()
     # Every unit once: the parents that Unit.district walks are then found in the session, not queried. The
     # session holds them weakly, so the dashboard keeps this dict for as long as its page is drawn.
     units = {u.id: u for u in db.session.scalars(select(Unit))}
     if notice is not None:
-        in_scope = Task.source_notice_id == notice.id
+        in_scope = (Task.source_notice_id == notice.id) & of_organ(user)
     else:
-        in_scope = Task.source_notice_id.in_(select(Notice.id).where(Notice.status == NoticeStatus.issued.value))
+        issued = select(Notice.id).where(Notice.status == NoticeStatus.issued.value)
+        in_scope = Task.source_notice_id.in_(issued) & of_organ(user)
     tasks = {t.id: t for t in db.session.scalars(select(Task).where(in_scope).options(selectinload(Task.milestones)))}
     notices = {
         n.id: n
@@ -149,15 +157,22 @@ def build_dashboard(notice: Notice | None = None) -> Dashboard:
             .where(in_scope, ProgressReport.review_state == ReviewState.pending.value)
         )
     )
+    by_task_and_unit = rollups(select(Task.id).where(in_scope))
     total = Progress()
     measures: dict[int, DashboardRow] = {}
     districts: dict[str, tuple[tuple, DashboardRow]] = {}
     by_unit: dict[int, DashboardRow] = {}
     attention = []
+    found_rollups: dict[int, Rollup] = {}
+    broken_down = []
     for assignment in assignments:
         task = tasks[assignment.task_id]
         unit = units[assignment.unit_id]
         deadline = deadline_of(task, done=assignment.is_done, today=today)
+        rollup = by_task_and_unit.get((assignment.task_id, assignment.unit_id))
+        if rollup is not None:
+            found_rollups[assignment.id] = rollup
+            broken_down.append(AssignmentRow(assignment, task, deadline, pending=assignment.id in pending))
         total.add(assignment, deadline.urgency)
         measure = measure_of(task, tasks)
         if measure is not None:
@@ -184,6 +199,9 @@ def build_dashboard(notice: Notice | None = None) -> Dashboard:
         reverse=True,
     )
     attention.sort(key=lambda r: (URGENCY_ORDER[r.deadline.urgency], r.deadline.due or date.max, code_key(r.task.code)))
+    broken_down.sort(
+        key=lambda r: (measure_order.get(r.task.id, 0), r.assignment.unit.sort_order, r.assignment.unit_id)
+    )
     unit_order = {u.id: (u.sort_order, u.id) for u in units.values()}
     return Dashboard(
         total=total,
@@ -192,4 +210,6 @@ def build_dashboard(notice: Notice | None = None) -> Dashboard:
         by_unit=[by_unit[k] for k in sorted(by_unit, key=lambda k: unit_order[k])],
         attention=attention,
         units=units,
+        rollups=found_rollups,
+        broken_down=broken_down,
     )

@@ -23,7 +23,10 @@ from app.tasks.models import (
     Task,
 )
 from app.tasks.queries import descendant_ids
+from app.tasks.rollup import roll_up_parent
+from app.tasks.scope import is_top_organ, units_of_organ
 from app.units.models import Unit
+from app.units.organs import top_organ
 
 
 @dataclass
@@ -49,7 +52,8 @@ class TaskData:
 def sync_assignments(task: Task) -> None:
     """One assignment per unit: the lead unit as lead, the cooperating units as cooperating.
 
-    A unit that has reported keeps its assignment (and its reports); one dropped before reporting loses it.
+    A unit that has reported keeps its assignment (and its reports), a district bureau that has broken the task
+    down keeps its own; one dropped before either loses it.
     """
     wanted: dict[int, str] = {}
     for unit in task.cooperating_units:
@@ -58,9 +62,18 @@ def sync_assignments(task: Task) -> None:
         wanted[task.lead_unit.id] = AssignmentRole.lead.value
     units = {u.id: u for u in [*task.cooperating_units, *([task.lead_unit] if task.lead_unit else [])]}
     existing = {a.unit_id: a for a in task.assignments}
+    # The bureaus that broke the task down for their schools (their breakdown hangs on their part of it).
+    broken_down = set(db.session.scalars(select(Task.organ_id).where(Task.parent_id == task.id))) if task.id else set()
     for unit_id, assignment in existing.items():
         if unit_id in wanted:
             assignment.role = wanted[unit_id]
+        elif unit_id in broken_down and unit_id != task.organ_id:
+            raise TaskError(
+                _(
+                    "%(unit)s has broken this task down for its schools: it cannot be taken off it.",
+                    unit=assignment.unit.display_name,
+                )
+            )
         elif assignment.reports:
             raise TaskError(
                 _(
@@ -76,18 +89,44 @@ def sync_assignments(task: Task) -> None:
 
 
 def save_task(actor, notice: Notice, task: Task | None, data: TaskData) -> Task:
-    """Create or change a task of an issued notice, with its units and milestones; commits."""
+    """Create or change a task of an issued notice, with its units and milestones; commits. A new task is the
+    notice's organ's; a task of a district's breakdown stays the district's."""
     creating = task is None
-    task = _apply(notice, task, data)
+    old_parent_id = task.parent_id if task is not None else None
+    task = apply_task(notice, task, data)
     record(actor, "task.create" if creating else "task.update", task, notice=notice.id, code=task.code)
+    for parent_id in dict.fromkeys([old_parent_id, task.parent_id]):
+        roll_up_parent(task.organ_id, parent_id)
     db.session.commit()
     return task
 
 
-def _apply(notice: Notice, task: Task | None, data: TaskData) -> Task:
-    """The rules of a task's data, applied to a new task or to one that exists; flushes, does not commit."""
+def _organ_of(notice: Notice, task: Task | None, organ_id: int | None) -> int | None:
+    if task is not None and task.organ_id is not None:
+        return task.organ_id
+    if organ_id is not None or notice.organ_id is not None:
+        return organ_id or notice.organ_id
+    top = top_organ()
+    return top.unit_id if top is not None else None
+
+
+def _check_parent(parent: Task | None, organ_id: int | None, notice: Notice) -> None:
+    """A task stands under a task of its own organ; a district's breakdown straight under the task of the organ
+    above that it breaks down, one assigned to the district."""
+    breakdown = organ_id is not None and notice.organ_id is not None and organ_id != notice.organ_id
+    if breakdown:
+        if parent is None or parent.organ_id == organ_id or all(a.unit_id != organ_id for a in parent.assignments):
+            raise TaskError(_("A task of your breakdown stands under the task assigned to your bureau."))
+    elif parent is not None and parent.organ_id != organ_id:
+        raise TaskError(_("The parent task belongs to another notice."))
+
+
+def apply_task(notice: Notice, task: Task | None, data: TaskData, *, organ_id: int | None = None) -> Task:
+    """The rules of a task's data, applied to a new task (of `organ_id`, by default the notice's organ) or to one
+    that exists; flushes, does not commit."""
     if not notice.is_issued:
         raise TaskError(_("Tasks are made from an issued notice."))
+    organ_id = _organ_of(notice, task, organ_id)
     clash = db.session.scalar(
         select(Task.id).where(
             Task.source_notice_id == notice.id, Task.code == data.code, Task.id != (task.id if task else -1)
@@ -102,14 +141,20 @@ def _apply(notice: Notice, task: Task | None, data: TaskData) -> Task:
             raise TaskError(_("The parent task belongs to another notice."))
         if task is not None and task.id and (parent.id == task.id or parent.id in descendant_ids(task)):
             raise TaskError(_("A task cannot be placed under itself or one of its sub-tasks."))
+    _check_parent(parent, organ_id, notice)
     _check_milestone_dates(data)
     unit_ids = {data.lead_unit_id, *data.cooperating_unit_ids} - {None}
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids), Unit.is_active.is_(True)))}
     if unit_ids - set(units):
         raise TaskError(_("One of the chosen units no longer exists."))
+    if unit_ids and not is_top_organ(organ_id):
+        # A district bureau gives its tasks to its own schools and sections only.
+        own = {u.id for u in units_of_organ(organ_id, top=False)}
+        if unit_ids - own:
+            raise TaskError(_("Choose among your own bureau's schools and sections."))
     creating = task is None
     if creating:
-        task = Task(source_notice=notice)
+        task = Task(source_notice=notice, organ_id=organ_id)
         db.session.add(task)
     task.code, task.title, task.description = data.code, data.title, data.description or ""
     task.parent = parent
@@ -173,7 +218,7 @@ def create_suggested_tasks(actor, notice: Notice, batch: SuggestedBatch, existin
             due_on=batch.due_on,
             sort_order=position,
         )
-        task = _apply(notice, None, data)
+        task = apply_task(notice, None, data)
         record(actor, "task.create", task, notice=notice.id, code=task.code, from_heading=entry.key)
         made[entry.key] = task.id
         tasks.append(task)
@@ -224,7 +269,10 @@ def delete_task(actor, task: Task) -> None:
     if reported:
         raise TaskError(_("Units have reported on this task: it cannot be deleted."))
     record(actor, "task.delete", task, notice=task.source_notice_id, code=task.code)
+    organ_id, parent_id = task.organ_id, task.parent_id
     db.session.delete(task)
+    db.session.flush()
+    roll_up_parent(organ_id, parent_id)
     db.session.commit()
 
 

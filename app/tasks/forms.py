@@ -102,3 +102,23 @@ class SuggestionsForm(FlaskForm):
     parent_id = SelectField(_l("Under"), coerce=int, validators=[Optional()])
     cooperating_unit_ids = MultiCheckboxField(_l("Cooperating units (配合)"), coerce=int, validate_choice=False)
     due_on = DateField(_l("Deadline (完成时限)"), validators=[Optional()])
+
+
+class BreakdownForm(FlaskForm):
+    """A task of a district's breakdown (分解) of a city task: its schools, lead and cooperating, and its deadline."""
+
+    code = StringField(
+        _l("Task number"), filters=[strip_spaces], validators=[DataRequired(), Length(max=32), DocumentSafe()]
+    )
+    title = TextAreaField(
+        _l("Task"), filters=[strip_spaces], validators=[DataRequired(), Length(max=500), DocumentSafe()]
+    )
+    description = TextAreaField(
+        _l("What our schools are to do"),
+        filters=[strip_spaces],
+        validators=[Optional(), Length(max=10_000), DocumentSafe()],
+    )
+    lead_unit_id = SelectField(_l("Lead school (牵头)"), coerce=int, validators=[Optional()])
+    school_ids = MultiCheckboxField(_l("Schools that carry it (配合)"), coerce=int)
+    every_school = BooleanField(_l("Every one of our schools"))
+    due_on = DateField(_l("Deadline (完成时限)"), validators=[Optional()])

@@ -2,7 +2,9 @@
 person's 待办 and 已办 (app/core/todo.py) what waits on tasks.
 
 待办:
-- staff: the units' progress reports waiting for a review (tasks.reports), longest waiting first;
+- staff: the units' progress reports waiting for a review (tasks.reports), longest waiting first: those on the
+  tasks of their own organ only (the city's staff review the city's tasks, a district's staff the breakdowns their
+  district made for its schools, never the other's);
 - a unit's clerk: 督办 reminders the unit has not answered with a report since (tasks.reminders), its overdue
   tasks (tasks.overdue) and those due within seven days (tasks.due_soon). Each assignment stands in one group
   only, the first that applies, so that the top bar counts a task once; one with a report awaiting the bureau's
@@ -30,6 +32,7 @@ from app.core.todo import DoneItem, TodoGroup, TodoItem, done_requested, todo_re
 from app.extensions import db
 from app.i18n import format_date
 from app.notices.models import Notice
+from app.notices.services import in_organ
 from app.notices.signals import Panel, notice_page
 from app.tasks.deadlines import DUE_SOON_DAYS, deadline_of
 from app.tasks.models import (
@@ -41,11 +44,14 @@ from app.tasks.models import (
     Task,
     TaskReminder,
 )
+from app.tasks.scope import of_organ
 
 
 @notice_page.connect
 def _breakdown(notice: Notice, *, user) -> Panel | None:
-    if not (notice.is_issued and user.is_bureau_user):
+    """The way to the notice's tasks, for the organ that issued it (a district that received the city's notice
+    breaks down the city's tasks assigned to it from the tasks themselves)."""
+    if not (notice.is_issued and in_organ(user, notice)):
         return None
     return Panel.rendered("tasks/_notice_panel.html", notice=notice)
 
@@ -122,8 +128,15 @@ def _tasks_waiting(user, *, limit: int) -> list[TodoGroup]:
 
 
 def _reports_to_review(user, limit: int) -> list[TodoGroup]:
-    waiting = and_(ProgressReport.review_state == ReviewState.pending.value, ProgressReport.author_id != user.id)
-    count = db.session.scalar(select(func.count(ProgressReport.id)).where(waiting))
+    waiting = and_(
+        ProgressReport.review_state == ReviewState.pending.value, ProgressReport.author_id != user.id, of_organ(user)
+    )
+    count = db.session.scalar(
+        select(func.count(ProgressReport.id))
+        .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(waiting)
+    )
     if not count:
         return []
     items = []

@@ -1,7 +1,8 @@
 """Reading tasks: a notice's tree, a task, a unit's assignments, the reports and reminders on them.
 
 Every query a unit's user reaches takes the user's unit into account: a clerk reaches only its own unit's
-assignments and reports, whatever id it sends.
+assignments and reports, whatever id it sends. Every query a bureau's people reach takes their organ into account
+(app/tasks/scope.py): the city's staff reach the city's tasks, a district's staff their district's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import name_of
@@ -33,7 +34,7 @@ from app.tasks.models import (
     Task,
     TaskReminder,
 )
-from app.units.models import Unit, UnitKind
+from app.tasks.scope import may_manage, of_organ, oversees, own_unit_ids, reachable
 
 
 def code_key(code: str) -> tuple:
@@ -50,9 +51,16 @@ def _task_options():
     )
 
 
+def of_notice(notice: Notice):
+    """The tasks the notice's own organ made from it: not those a district bureau made in breaking one of them
+    down for its schools (the district's, under the city's task)."""
+    own = Task.organ_id == notice.organ_id if notice.organ_id is not None else true()
+    return (Task.source_notice_id == notice.id) & own
+
+
 def notice_tasks(notice: Notice) -> list[Task]:
     """Every task made from the notice, in tree order (parents before children, siblings by order and code)."""
-    tasks = list(db.session.scalars(select(Task).where(Task.source_notice_id == notice.id).options(*_task_options())))
+    tasks = list(db.session.scalars(select(Task).where(of_notice(notice)).options(*_task_options())))
     return [task for task, _depth in in_tree_order(tasks)]
 
 
@@ -95,13 +103,13 @@ TREE_FILTERS = ("", "overdue", "due_soon", "review")
 def task_tree(notice: Notice) -> list[TreeRow]:
     """The notice's tasks as the tree page shows them, in a fixed number of queries."""
     today = clock.today_in_china()
-    tasks = list(db.session.scalars(select(Task).where(Task.source_notice_id == notice.id).options(*_task_options())))
+    tasks = list(db.session.scalars(select(Task).where(of_notice(notice)).options(*_task_options())))
     pending = dict(
         db.session.execute(
             select(Assignment.task_id, func.count(ProgressReport.id))
             .join(ProgressReport, ProgressReport.assignment_id == Assignment.id)
             .join(Task, Task.id == Assignment.task_id)
-            .where(Task.source_notice_id == notice.id, ProgressReport.review_state == ReviewState.pending.value)
+            .where(of_notice(notice), ProgressReport.review_state == ReviewState.pending.value)
             .group_by(Assignment.task_id)
         ).all()
     )
@@ -123,24 +131,30 @@ def tree_counts(rows: list[TreeRow]) -> dict[str, int]:
 
 
 def visible_task(user, task_id: int) -> Task | None:
-    """Bureau users see every task; anyone else only a task its unit is assigned (else None: the caller 404s)."""
+    """The task if the person may open it: a task of their organ, or one assigned to their own unit (else None:
+    the caller 404s)."""
     query = (
         select(Task)
-        .where(Task.id == task_id)
+        .where(Task.id == task_id, reachable(user))
         .options(*_task_options(), joinedload(Task.parent), joinedload(Task.source_notice).joinedload(Notice.series))
     )
-    if not user.is_bureau_user:
-        query = query.where(
-            select(Assignment.id).where(Assignment.task_id == Task.id, Assignment.unit_id == user.unit_id).exists()
-        )
     return db.session.scalar(query)
 
 
-def task_children(task: Task) -> list[Task]:
+def managed_task(user, task_id: int) -> Task | None:
+    """The task if the person manages it (edits it, reviews and reminds on it), else None: the caller 404s."""
+    task = visible_task(user, task_id)
+    return task if task is not None and may_manage(user, task) else None
+
+
+def task_children(task: Task, user) -> list[Task]:
+    """The sub-tasks the person's side made: the organ's own for its people (a district's staff, on the city's task
+    assigned to them, find their breakdown of it), the task's organ's for a unit."""
+    organ_id = user.organ_id if user.is_bureau_user else task.organ_id
     return list(
         db.session.scalars(
             select(Task)
-            .where(Task.parent_id == task.id)
+            .where(Task.parent_id == task.id, Task.organ_id == organ_id)
             .options(selectinload(Task.lead_unit), selectinload(Task.assignments))
             .order_by(Task.sort_order, Task.id)
         )
@@ -157,7 +171,7 @@ def own_assignment(user, assignment_id: int) -> Assignment | None:
 
 
 def reports_of(task: Task, user) -> list[ProgressReport]:
-    """The task's reports, newest first: all of them for the bureau, the unit's own for anyone else."""
+    """The task's reports, newest first: all of them for the task's organ, the unit's own for anyone else."""
     query = (
         select(ProgressReport)
         .join(Assignment, Assignment.id == ProgressReport.assignment_id)
@@ -169,16 +183,19 @@ def reports_of(task: Task, user) -> list[ProgressReport]:
         )
         .order_by(ProgressReport.created_at.desc(), ProgressReport.id.desc())
     )
-    if not user.is_bureau_user:
-        query = query.where(Assignment.unit_id == user.unit_id)
+    if not oversees(user, task):
+        query = query.where(Assignment.unit_id.in_(own_unit_ids(user)))
     return list(db.session.scalars(query).unique())
 
 
 def visible_report(user, report_id: int) -> ProgressReport | None:
+    """The report if the person may read it: one on a task of their organ, or their own unit's."""
+    own = Assignment.unit_id.in_(own_unit_ids(user))
     query = (
         select(ProgressReport)
         .join(Assignment, Assignment.id == ProgressReport.assignment_id)
-        .where(ProgressReport.id == report_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(ProgressReport.id == report_id, or_(of_organ(user), own))
         .options(
             joinedload(ProgressReport.assignment).joinedload(Assignment.task),
             joinedload(ProgressReport.assignment).joinedload(Assignment.unit),
@@ -186,9 +203,14 @@ def visible_report(user, report_id: int) -> ProgressReport | None:
             joinedload(ProgressReport.reviewed_by),
         )
     )
-    if not user.is_bureau_user:
-        query = query.where(Assignment.unit_id == user.unit_id)
     return db.session.scalar(query)
+
+
+def reviewable_report(user, report_id: int) -> ProgressReport | None:
+    """The report if the person reviews it (a report on a task their organ manages), else None: the caller 404s.
+    The city does not review a district's schools, whose reports its district reviews."""
+    report = visible_report(user, report_id)
+    return report if report is not None and may_manage(user, report.assignment.task) else None
 
 
 @dataclass
@@ -250,12 +272,14 @@ def unit_counts(rows: list[AssignmentRow]) -> dict[str, int]:
     }
 
 
-def pending_reports(limit: int = 50) -> list[ProgressReport]:
-    """Reports waiting for the bureau's review, oldest first."""
+def pending_reports(user, limit: int = 50) -> list[ProgressReport]:
+    """Reports on the tasks of the person's organ waiting for its review, oldest first."""
     return list(
         db.session.scalars(
             select(ProgressReport)
-            .where(ProgressReport.review_state == ReviewState.pending.value)
+            .join(Assignment, Assignment.id == ProgressReport.assignment_id)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(ProgressReport.review_state == ReviewState.pending.value, of_organ(user))
             .options(
                 joinedload(ProgressReport.assignment).joinedload(Assignment.task),
                 joinedload(ProgressReport.assignment).joinedload(Assignment.unit),
@@ -288,29 +312,20 @@ def task_reminders(task: Task) -> list[TaskReminder]:
 
 def notice_task_codes(notice: Notice) -> dict[str, int]:
     """The codes of the notice's tasks, and their ids."""
-    return dict(db.session.execute(select(Task.code, Task.id).where(Task.source_notice_id == notice.id)).all())
+    return dict(db.session.execute(select(Task.code, Task.id).where(of_notice(notice))).all())
 
 
-def issued_notices_with_tasks() -> list[Notice]:
+def issued_notices_with_tasks(user) -> list[Notice]:
+    """The issued notices the person's organ has tasks of (a district's: those it broke a task of down)."""
     return list(
         db.session.scalars(
             select(Notice)
             .where(
                 Notice.status == NoticeStatus.issued.value,
-                select(Task.id).where(Task.source_notice_id == Notice.id).exists(),
+                select(Task.id).where(Task.source_notice_id == Notice.id, of_organ(user)).exists(),
             )
             .options(joinedload(Notice.series))
             .order_by(Notice.issued_at.desc(), Notice.id.desc())
-        )
-    )
-
-
-def assignable_units() -> list[Unit]:
-    return list(
-        db.session.scalars(
-            select(Unit)
-            .where(Unit.is_active.is_(True), Unit.kind != UnitKind.bureau)
-            .order_by(Unit.sort_order, Unit.id)
         )
     )
 
@@ -332,11 +347,23 @@ def descendant_ids(task: Task) -> set[int]:
 
 
 def parent_choices(notice: Notice, task: Task | None = None) -> list[tuple[int, str]]:
-    """Tasks that can hold this one: not itself and none of its own sub-tasks, indented by depth."""
+    """Tasks that can hold this one: not itself and none of its own sub-tasks, indented by depth. A task of the
+    notice's organ goes under another of its tasks; a district's breakdown under one of the organ above's tasks
+    assigned to the district (app/tasks/breakdown.py)."""
     excluded = ({task.id} | descendant_ids(task)) if task is not None and task.id else set()
-    tasks = list(db.session.scalars(select(Task).where(Task.source_notice_id == notice.id)))
+    organ_id = task.organ_id if task is not None and task.organ_id is not None else notice.organ_id
+    if organ_id is None or organ_id == notice.organ_id:
+        tasks = list(db.session.scalars(select(Task).where(of_notice(notice))))
+    else:
+        tasks = list(db.session.scalars(select(Task).where(_broken_down_by(organ_id, notice))))
     return [
         (t.id, "\u3000" * depth + f"{t.code} {t.title}"[:80])
         for t, depth in in_tree_order(tasks)
         if t.id not in excluded
     ]
+
+
+def _broken_down_by(organ_id: int, notice: Notice):
+    """The notice's tasks of other organs that are assigned to this organ: those its breakdown may stand under."""
+    assigned = select(Assignment.id).where(Assignment.task_id == Task.id, Assignment.unit_id == organ_id).exists()
+    return (Task.source_notice_id == notice.id) & (Task.organ_id != organ_id) & assigned

@@ -24,6 +24,7 @@ from app.tasks.models import (
     Task,
     TaskReminder,
 )
+from app.tasks.scope import of_organ
 
 
 def default_reminder_text(task: Task, deadline: Deadline) -> str:
@@ -65,7 +66,8 @@ def default_reminder_text(task: Task, deadline: Deadline) -> str:
 
 
 def send_reminders(actor, assignment_ids: list[int], message: str, *, mail: MailSettings) -> list[TaskReminder]:
-    """Remind the units of these assignments, leaving out what is done: in their task list, and by email when
+    """Remind the units of these assignments, leaving out what is done and what is not on a task of the actor's
+    organ (the city reminds the district bureaus, a district its schools): in their task list, and by email when
     the unit has an address. The reminders are saved before any email goes out; commits.
     """
 
@@ -75,7 +77,12 @@ def send_reminders(actor, assignment_ids: list[int], message: str, *, mail: Mail
     assignments = list(
         db.session.scalars(
             select(Assignment)
-            .where(Assignment.id.in_(assignment_ids), Assignment.state != ProgressState.done.value)
+            .join(Task, Task.id == Assignment.task_id)
+            .where(
+                Assignment.id.in_(assignment_ids),
+                Assignment.state != ProgressState.done.value,
+                of_organ(actor),
+            )
             .options(joinedload(Assignment.unit), joinedload(Assignment.task).selectinload(Task.milestones))
         ).unique()
     )

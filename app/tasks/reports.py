@@ -1,4 +1,5 @@
-"""Progress reports: a unit reports on its assignment, with files; the bureau accepts or returns the report."""
+"""Progress reports: a unit reports on its assignment, with files; the organ that set the task (the city bureau,
+or a district bureau for its breakdown) accepts or returns the report."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from app.tasks.models import (
     ProgressState,
     ReviewState,
 )
+from app.tasks.rollup import roll_up, roll_up_parent
+from app.tasks.scope import may_manage
 
 REPORT_FILE_KINDS = (PDF, DOCX, XLSX, PPTX, OFD, PNG, JPEG, ZIP)
 MAX_FILES_PER_REPORT = 10
@@ -72,8 +75,13 @@ def submit_report(user, assignment: Assignment, text: str, state: str, uploads: 
 def review_report(actor, report: ProgressReport, decision: str, comment: str) -> ProgressReport:
     """Accept a report (its state becomes the unit's state on the task) or return it with a comment; commits.
 
-    The UPDATE only matches a report still pending: two reviewers at once make one review.
+    The UPDATE only matches a report still pending: two reviewers at once make one review. A report accepted on a
+    district's breakdown brings the district's part of the city task up to date; on a task a district has broken
+    down, its schools' progress, not the district's own word, makes the district's state.
     """
+    task = report.assignment.task
+    if not may_manage(actor, task):
+        raise TaskError(_("Reports are reviewed by the staff of the bureau that set the task."))
     if decision not in (ReviewState.accepted, ReviewState.returned):
         raise TaskError(_("Accept the report or return it."))
     if decision == ReviewState.returned and not comment:
@@ -99,6 +107,8 @@ def review_report(actor, report: ProgressReport, decision: str, comment: str) ->
             .values(state=report.state, updated_at=now)
             .execution_options(synchronize_session=False)
         )
+        roll_up_parent(task.organ_id, task.parent_id)
+        roll_up(task.id, report.assignment.unit_id)
     record(actor, f"task.report.{decision}", report, task=report.assignment.task_id, comment=comment)
     db.session.commit()
     db.session.refresh(report)

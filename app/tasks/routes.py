@@ -1,5 +1,8 @@
 """Pages of 任务分解 and 督办: a notice's task tree, a task, a unit's tasks and reports, the bureau's review,
-reminders, the dashboard and the exports."""
+reminders, the dashboard, the exports, and a district bureau's breakdown of a city task for its schools.
+
+Each organ's people reach its own notices' trees, its tasks and its dashboard (app/tasks/scope.py); another
+organ's answer 404, as if they did not exist."""
 
 from flask import Blueprint, abort, current_app, flash, request
 from flask_babel import gettext as _
@@ -7,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.core import time as clock
-from app.core.access import Role, bureau_required, login_required, roles_required
+from app.core.access import Role, bureau_required, can, login_required, roles_required
 from app.core.files import DOCX, XLSX, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import options
 from app.core.mail import MailSettings
@@ -15,6 +18,8 @@ from app.core.todo import TODO_CHANGED
 from app.core.web import render, see_other, send_download, wants_partial
 from app.extensions import db
 from app.notices.models import Notice
+from app.notices.services import in_organ
+from app.tasks.breakdown import BreakdownData, break_down, suggested_code
 from app.tasks.dashboard import build_dashboard
 from app.tasks.deadlines import Urgency, deadline_of, task_is_done
 from app.tasks.editing import (
@@ -29,19 +34,20 @@ from app.tasks.editing import (
 )
 from app.tasks.errors import TaskError
 from app.tasks.export import tasks_docx, tasks_xlsx
-from app.tasks.forms import ReportForm, ReviewForm, SuggestionsForm, TaskForm, TaskReminderForm
+from app.tasks.forms import BreakdownForm, ReportForm, ReviewForm, SuggestionsForm, TaskForm, TaskReminderForm
 from app.tasks.models import Milestone, ProgressState, ReviewState, Task
 from app.tasks.queries import (
     TREE_FILTERS,
     UNIT_FILTERS,
-    assignable_units,
     issued_notices_with_tasks,
+    managed_task,
     notice_task_codes,
     open_task_reminders,
     own_assignment,
     parent_choices,
     pending_reports,
     reports_of,
+    reviewable_report,
     task_children,
     task_reminders,
     task_tree,
@@ -53,12 +59,16 @@ from app.tasks.queries import (
 )
 from app.tasks.reminders import send_reminders
 from app.tasks.reports import Upload, review_report, submit_report
+from app.tasks.rollup import rollups
+from app.tasks.scope import MANAGER_ROLES, assignable_units, oversees, own_unit_ids
 from app.tasks.suggestions import nearest_task_above, suggest_tasks
 from app.tasks.unit_picker import UnitPicker, unit_picker
+from app.units.models import UnitKind
+from app.units.organs import answers_to_an_organ
 
 bp = Blueprint("tasks", __name__)
 
-managers_only = roles_required(Role.staff, Role.secretary)
+managers_only = roles_required(*MANAGER_ROLES)
 
 # The dashboard lists the most urgent assignments first; thousands would bury the page (its buttons reach all).
 ATTENTION_SHOWN = 200
@@ -115,17 +125,25 @@ def my_tasks():
         counts=unit_counts(every),
         show=show,
         reminders=open_task_reminders(current_user),
-        waiting=pending_reports() if can_manage(current_user) else [],
+        waiting=pending_reports(current_user) if can_manage(current_user) else [],
     )
 
 
 # A notice's tasks
 
 
+def _own_notice(notice_id: int) -> Notice:
+    """A notice of the person's organ, or 404: another organ's notice has no tasks of theirs to show."""
+    notice = db.session.get(Notice, notice_id)
+    if notice is None or not in_organ(current_user, notice):
+        abort(404)
+    return notice
+
+
 @bp.get("/notices/<int:notice_id>/tasks")
 @bureau_required
 def tree(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     show = request.args.get("show", "")
     if show not in TREE_FILTERS:
         show = ""
@@ -143,7 +161,13 @@ def _tree_match(row, show: str) -> bool:
 def _picker_state(form_ids: list[int]) -> UnitPicker:
     """The cooperating units' picker as the request leaves it (ticked ids, filter text, shortcut pressed)."""
     values = request.values
-    return unit_picker(form_ids, query=values.get("unit_filter", ""), add=values.get("pick_group", ""))
+    return unit_picker(
+        form_ids,
+        query=values.get("unit_filter", ""),
+        add=values.get("pick_group", ""),
+        organ_id=current_user.organ_id,
+        top=not answers_to_an_organ(current_user),
+    )
 
 
 def _picking() -> bool:
@@ -161,8 +185,10 @@ def unit_picker_part():
 
 def _task_form(notice: Notice, task: Task | None = None) -> TaskForm:
     form = TaskForm(obj=task) if task is not None and request.method == "GET" else TaskForm()
-    form.parent_id.choices = options([(0, "—")] + parent_choices(notice, task))
-    units = assignable_units()
+    # A task of a district's breakdown stays under a task of the organ above: no "none" for it.
+    breakdown = task is not None and task.organ_id != notice.organ_id
+    form.parent_id.choices = options(([] if breakdown else [(0, "—")]) + parent_choices(notice, task))
+    units = assignable_units(current_user)
     form.lead_unit_id.choices = options([(0, "—")] + [(u.id, u.name) for u in units])
     # Checked against the active units by save_task; the picker draws them (no list of every unit here).
     form.cooperating_unit_ids.choices = []
@@ -207,7 +233,7 @@ def _task_data(form: TaskForm) -> TaskData:
 @bp.route("/notices/<int:notice_id>/tasks/new", methods=["GET", "POST"])
 @managers_only
 def create(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     form = _task_form(notice)
     if not notice.is_issued:
         form.form_errors.append(_("Tasks are made from an issued notice."))
@@ -236,7 +262,7 @@ def _form_page(form: TaskForm, notice: Notice, task: Task | None):
 def from_headings(notice_id: int):
     """The notice's headings as suggested tasks: the person ticks those to make, may change their numbers and
     titles, gives each a lead unit, and the ticked ones share their cooperating units and deadline."""
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     suggestions = suggest_tasks(notice, notice_task_codes(notice))
     by_key = {s.key: s for s in suggestions}
     form = SuggestionsForm()
@@ -245,7 +271,7 @@ def from_headings(notice_id: int):
         for s in suggestions:
             if s.existing_task_id is None:
                 form.rows.append_entry({"key": s.key, "pick": s.ticked, "code": s.code, "title": s.title})
-    unit_choices = options([(0, "—")] + [(u.id, u.name) for u in assignable_units()])
+    unit_choices = options([(0, "—")] + [(u.id, u.name) for u in assignable_units(current_user)])
     for entry in form.rows:
         entry.form.lead_unit_id.choices = unit_choices
     rows = {entry.form.key.data: entry.form for entry in form.rows if entry.form.key.data in by_key}
@@ -302,7 +328,7 @@ def from_headings(notice_id: int):
 @bp.route("/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 @managers_only
 def edit(task_id: int):
-    task = visible_task(current_user, task_id) or abort(404)
+    task = managed_task(current_user, task_id) or abort(404)
     notice = task.source_notice or abort(404)
     form = _task_form(notice, task)
     if _picking():
@@ -322,8 +348,10 @@ def edit(task_id: int):
 @bp.post("/tasks/<int:task_id>/delete")
 @managers_only
 def delete(task_id: int):
-    task = visible_task(current_user, task_id) or abort(404)
-    notice_id, code = task.source_notice_id, task.code
+    task = managed_task(current_user, task_id) or abort(404)
+    notice_id, code, parent_id = task.source_notice_id, task.code, task.parent_id
+    # A task of a district's breakdown was reached from the city's task it breaks down: back there.
+    breakdown = task.source_notice is not None and task.organ_id != task.source_notice.organ_id
     try:
         delete_task(current_user, task)
     except TaskError as exc:
@@ -331,12 +359,16 @@ def delete(task_id: int):
         flash(str(exc), "error")
         return see_other("tasks.show", task_id=task_id)
     flash(_("Task %(code)s deleted.", code=code), "success")
+    if breakdown and parent_id is not None:
+        return see_other("tasks.show", task_id=parent_id)
     return see_other("tasks.tree", notice_id=notice_id)
 
 
 @bp.post("/tasks/<int:task_id>/milestones/<int:milestone_id>")
 @managers_only
 def milestone(task_id: int, milestone_id: int):
+    if managed_task(current_user, task_id) is None:
+        abort(404)
     found = db.session.get(Milestone, milestone_id)
     if found is None or found.task_id != task_id:
         abort(404)
@@ -350,10 +382,20 @@ def milestone(task_id: int, milestone_id: int):
 def _page_context(task: Task, **overrides) -> dict:
     user = current_user
     mine = next((a for a in task.assignments if a.unit_id == user.unit_id), None)
+    supervising = oversees(user, task)
+    notice = task.source_notice
     context = {
         "task": task,
         "deadline": deadline_of(task, done=task_is_done(task), today=clock.today_in_china()),
-        "children": task_children(task),
+        "children": task_children(task, user),
+        # Where the person stands: the task's organ sees every unit's part; anyone else their own units' only.
+        "supervising": supervising,
+        "my_unit_ids": own_unit_ids(user),
+        # The notice's tree is its organ's: the way up from a district's breakdown is the city's task, not the tree.
+        "in_notice_tree": supervising and notice is not None and notice.organ_id == task.organ_id,
+        # The district bureaus' breakdowns of this task: unit id → how their schools stand.
+        "rollups": {unit_id: found for (_task_id, unit_id), found in rollups([task.id]).items()},
+        "breaking_down": user.is_bureau_user and task.organ_id != user.organ_id,
         "assignments": _assignments_in_order(task),
         "reports": reports_of(task, user),
         "mine": mine,
@@ -362,7 +404,7 @@ def _page_context(task: Task, **overrides) -> dict:
         "report_error": None,
         "review_form": ReviewForm(formdata=None),
         "review_errors": {},
-        "reminders": task_reminders(task) if user.is_bureau_user else [],
+        "reminders": task_reminders(task) if supervising else [],
         "reminder_form": TaskReminderForm(formdata=None),
         "urgency": Urgency,
     }
@@ -429,8 +471,9 @@ def report(assignment_id: int):
 @bp.post("/tasks/reports/<int:report_id>/review")
 @managers_only
 def review(report_id: int):
-    """Accept a report, or return it with a comment; htmx swaps the report in place."""
-    found = visible_report(current_user, report_id) or abort(404)
+    """Accept a report, or return it with a comment; htmx swaps the report in place. A report on another organ's
+    task (the city's staff, on a district's school) answers 404."""
+    found = reviewable_report(current_user, report_id) or abort(404)
     form = ReviewForm()
     decision = request.form.get("decision", "")
     error = None
@@ -494,7 +537,7 @@ def _remind(assignment_ids: list[int], message: str) -> None:
 @bp.post("/tasks/<int:task_id>/reminders")
 @managers_only
 def remind_task(task_id: int):
-    task = visible_task(current_user, task_id) or abort(404)
+    task = managed_task(current_user, task_id) or abort(404)
     form = TaskReminderForm()
     if form.validate():
         ids = {a.id for a in task.assignments}
@@ -516,7 +559,7 @@ def remind_many():
     notice = db.session.get(Notice, notice_id) if notice_id else None
     form = TaskReminderForm()
     if form.validate():
-        board = build_dashboard(notice)
+        board = build_dashboard(current_user, notice)
         scope = request.form.get("scope")
         if scope in (Urgency.overdue, Urgency.due_soon):
             chosen = [r.assignment.id for r in board.attention if r.deadline.urgency == scope]
@@ -535,12 +578,12 @@ def remind_many():
 @bp.get("/tasks/dashboard")
 @bureau_required
 def dashboard():
-    notices = issued_notices_with_tasks()
+    notices = issued_notices_with_tasks(current_user)
     notice_id = request.args.get("notice", type=int)
     notice = next((n for n in notices if n.id == notice_id), None)
     return render(
         "tasks/dashboard.html",
-        board=build_dashboard(notice),
+        board=build_dashboard(current_user, notice),
         notices=notices,
         notice=notice,
         reminder_form=TaskReminderForm(formdata=None),
@@ -554,12 +597,68 @@ def dashboard():
 @bp.get("/notices/<int:notice_id>/tasks.docx")
 @bureau_required
 def export_docx(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     return send_download(tasks_docx(notice), f"{notice.number or notice.id} 任务分解表", DOCX)
 
 
 @bp.get("/notices/<int:notice_id>/tasks.xlsx")
 @bureau_required
 def export_xlsx(notice_id: int):
-    notice = db.session.get(Notice, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     return send_download(tasks_xlsx(notice), f"{notice.number or notice.id} 任务分解表", XLSX)
+
+
+# A district bureau's breakdown (分解) of a city task for its schools
+
+
+def _breakdown_form(task: Task) -> tuple[BreakdownForm, list]:
+    form = BreakdownForm()
+    units = assignable_units(current_user)
+    form.school_ids.choices = options((u.id, u.name) for u in units)
+    form.lead_unit_id.choices = options([(0, "—")] + [(u.id, u.name) for u in units])
+    if request.method == "GET":
+        form.code.data = suggested_code(task, current_user.organ_id)
+        form.title.data = task.title
+        form.due_on.data = task.due_on
+    return form, units
+
+
+@bp.route("/tasks/<int:task_id>/breakdown", methods=["GET", "POST"])
+@managers_only
+def breakdown(task_id: int):
+    """Break a task of the organ above, assigned to the person's bureau, down for the bureau's own schools."""
+    task = visible_task(current_user, task_id)
+    if task is None or not can("tasks.break_down", task):
+        abort(404)
+    form, units = _breakdown_form(task)
+    if form.validate_on_submit():
+        if form.every_school.data:
+            schools = [u.id for u in units if u.kind == UnitKind.school]
+        else:
+            schools = list(form.school_ids.data or [])
+        data = BreakdownData(
+            code=form.code.data,
+            title=form.title.data,
+            description=form.description.data or "",
+            lead_unit_id=form.lead_unit_id.data or None,
+            school_ids=schools,
+            due_on=form.due_on.data,
+        )
+        try:
+            child = break_down(current_user, task, data)
+        except TaskError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(
+                ngettext(
+                    "Task %(code)s made for %(num)d school.",
+                    "Task %(code)s made for %(num)d schools.",
+                    len(child.assignments),
+                    code=child.code,
+                ),
+                "success",
+            )
+            return see_other("tasks.show", task_id=child.id)
+    failed = request.method == "POST" and bool(form.errors or form.form_errors)
+    return render("tasks/breakdown.html", form=form, task=task), (422 if failed else 200)
