@@ -6,6 +6,8 @@ put in a unit clerk's 待办 and 已办 (app/core/todo.py) the notices waiting f
   reminder first, with its message;
 - receipts.unacknowledged: the other notices not yet acknowledged, overdue and soonest due first, then the oldest.
 A distribution stands in one group only (a reminded one in the reminders), so that the top bar counts it once.
+待办 of a district bureau's secretary: receipts.forward_reminders, the notices the organ above has reminded the
+bureau to forward (催办转发) and it has not forwarded yet.
 已办: the notices the clerk acknowledged lately.
 
 One query counts both groups (the reminders_sent column tells them apart, no join to the reminders); each group's
@@ -14,8 +16,8 @@ items are one more query: never more as the units and notices grow.
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.core.access import Role
 from app.core.time import utcnow
@@ -29,6 +31,7 @@ from app.receipts import services
 from app.receipts.forms import receipt_form
 from app.receipts.models import Distribution, Reminder
 from app.receipts.reading import read_by_a_person
+from app.units.organs import answers_to_an_organ
 
 
 @notice_issued.connect
@@ -87,6 +90,7 @@ def _receipt(notice: Notice, *, user) -> Panel | None:
         receipt_form=form,
         receipt_error=g.get("receipt_error"),
         reminder=services.latest_reminder(distribution),
+        forward_reminder=services.forward_reminder(distribution),
     )
 
 
@@ -221,6 +225,70 @@ def _reminder_items(user, limit: int) -> list[TodoItem]:
             badge=_("Reminder"),
         )
         for r in reminders
+    ]
+
+
+def _forwards_waiting(user):
+    """WHERE, over reminders joined to their distributions and notices: the newest reminder of a notice sent to the
+    person's organ is one to forward it (sent after the receipt), and the organ has not issued a forwarding notice."""
+    forwarding = aliased(Notice)
+    return and_(
+        Distribution.unit_id == user.organ_id,
+        Distribution.acknowledged_at.is_not(None),
+        Notice.status == NoticeStatus.issued.value,
+        Reminder.sent_at > Distribution.acknowledged_at,
+        services.newest_of_its_distribution(),
+        ~exists().where(
+            forwarding.forwards_id == Distribution.notice_id,
+            forwarding.organ_id == user.organ_id,
+            forwarding.status == NoticeStatus.issued.value,
+        ),
+    )
+
+
+@todo_requested.connect
+def _notices_to_forward(user, *, limit: int) -> list[TodoGroup]:
+    """A district bureau's secretaries forward what the organ above sent it: its reminders to forward are theirs."""
+    if not (user.is_bureau_user and user.has_role(Role.secretary) and answers_to_an_organ(user)):
+        return []
+
+    def waiting(query):
+        return (
+            query.join(Distribution, Distribution.id == Reminder.distribution_id)
+            .join(Notice, Notice.id == Distribution.notice_id)
+            .where(_forwards_waiting(user))
+        )
+
+    count = db.session.scalar(waiting(select(func.count(Reminder.id)).select_from(Reminder)))
+    if not count:
+        return []
+    items = []
+    if limit:
+        found = db.session.scalars(
+            waiting(select(Reminder))
+            .options(contains_eager(Reminder.distribution).contains_eager(Distribution.notice).load_only(Notice.title))
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+            .limit(limit)
+        ).all()
+        items = [
+            TodoItem(
+                title=r.distribution.notice.title,
+                url=url_for("notices.show", notice_id=r.distribution.notice_id, _anchor="forward"),
+                detail=r.message,
+                at=r.sent_at,
+                badge=_("Reminder"),
+            )
+            for r in found
+        ]
+    return [
+        TodoGroup(
+            key="receipts.forward_reminders",
+            title=_("Reminders to forward (催办转发)"),
+            count=count,
+            items=items,
+            more_url=url_for("receipts.inbox"),
+            order=12,
+        )
     ]
 
 

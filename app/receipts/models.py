@@ -90,9 +90,16 @@ class Distribution(db.Model):
 
 
 class Reminder(ReminderFields, db.Model):
-    """A reminder (催办) sent to a unit that has not acknowledged a notice."""
+    """A reminder (催办) sent to a unit that has not acknowledged a notice, or to a district bureau that has
+    acknowledged it and not forwarded it to its schools (催办转发): one sent after the receipt is one of those."""
 
     __tablename__ = "reminders"
 
     distribution_id: Mapped[int] = mapped_column(ForeignKey("distributions.id", ondelete="CASCADE"), index=True)
     distribution: Mapped[Distribution] = relationship(back_populates="reminders")
+
+    @property
+    def is_to_forward(self) -> bool:
+        """A reminder to forward the notice (sent after the unit acknowledged it), not to acknowledge it."""
+        acknowledged = self.distribution.acknowledged_at
+        return acknowledged is not None and self.sent_at > acknowledged

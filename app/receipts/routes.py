@@ -13,6 +13,7 @@ from app.database import writes_briefly
 from app.extensions import db
 from app.notices.models import Notice
 from app.notices.services import in_organ
+from app.receipts.cascade import district_units
 from app.receipts.forms import ReceiptForm, ReminderForm, SupplementForm, receipt_form
 from app.receipts.reading import read_by_a_person
 from app.receipts.services import (
@@ -21,6 +22,7 @@ from app.receipts.services import (
     Reply,
     Upload,
     acknowledge,
+    forward_reminder_text,
     inbox_counts,
     inbox_lines,
     latest_reminder,
@@ -30,6 +32,7 @@ from app.receipts.services import (
     receipt_overview,
     record_opening,
     remind,
+    remind_to_forward,
     reminders_of,
     reply_file,
     supplement,
@@ -169,6 +172,8 @@ def _overview_page(notice: Notice, *, status: int = 200, **context):
         pending_only=pending_only,
         reminders=reminders_of(notice),
         reminder_form=context.pop("reminder_form", None) or ReminderForm(formdata=None),
+        forward_form=context.pop("forward_form", None) or ReminderForm(formdata=None, prefix="forward"),
+        forward_text=forward_reminder_text(notice) if notice.is_issued else "",
         refresh_seconds=current_app.config["RECEIPTS_REFRESH_SECONDS"],
         supplement_form=supplement_form,
         picker=picker,
@@ -181,6 +186,16 @@ def _overview_page(notice: Notice, *, status: int = 200, **context):
 def overview(notice_id: int):
     notice = _organ_notice(notice_id)
     return _overview_page(notice)
+
+
+@bp.get("/notices/<int:notice_id>/receipts/districts/<int:unit_id>")
+@bureau_required
+def district(notice_id: int, unit_id: int):
+    """One district bureau's line of the receipt view opened: the units its forwarding notice went to and their
+    receipts (htmx: the list, in place; without JavaScript: a page of its own)."""
+    notice = _organ_notice(notice_id)
+    units = district_units(notice, unit_id) or abort(404)
+    return render("receipts/district.html", "receipts/_district_units.html", notice=notice, units=units)
 
 
 @bp.get("/notices/<int:notice_id>/receipts.xlsx")
@@ -242,30 +257,52 @@ def send_reminders(notice_id: int):
     """催办. Units reminded lately (24 hours, less for an urgent notice) are not reminded again at once: the receipt
     view comes back saying who was reminded when, with a button that sends it all the same (confirm=1)."""
     notice = _organ_notice(notice_id)
-    form = ReminderForm()
+    return _remind_and_answer(notice, ReminderForm(), remind, purpose="receipt")
+
+
+@bp.post("/notices/<int:notice_id>/reminders/forward")
+@roles_required(Role.secretary, Role.staff)
+def send_forward_reminders(notice_id: int):
+    """催办转发: the district bureaus that have acknowledged the notice and not forwarded it to their schools, as
+    send_reminders does it."""
+    notice = _organ_notice(notice_id)
+    return _remind_and_answer(notice, ReminderForm(prefix="forward"), remind_to_forward, purpose="forward")
+
+
+def _remind_and_answer(notice: Notice, form: ReminderForm, send, *, purpose: str):
+    """Send the reminders the form asks for (`send`: remind or remind_to_forward) and say how it went: back to the
+    receipt view's reminders (303), or the view asking first when some were reminded lately."""
     scope = "chosen" if request.form.get("scope") == "chosen" else "all"
     chosen = form.unit_ids.data if scope == "chosen" else None
+    anchor = "remind-forward" if purpose == "forward" else "reminders"
     if form.validate():
         mail = MailSettings.from_config(current_app.config)
         confirmed = request.form.get("confirm") == "1"
         try:
-            sent = remind(current_user, notice, chosen, form.message.data or "", mail=mail, confirmed=confirmed)
+            sent = send(current_user, notice, chosen, form.message.data or "", mail=mail, confirmed=confirmed)
         except RemindedRecently as exc:
             db.session.rollback()
-            return _overview_page(notice, reminder_form=form, reminder_scope=scope, reminded_recently=exc)
+            forms = {"forward_form" if purpose == "forward" else "reminder_form": form}
+            return _overview_page(
+                notice, **forms, reminder_scope=scope, reminded_recently=exc, reminded_purpose=purpose
+            )
         except ReceiptError as exc:
             db.session.rollback()
             flash(str(exc), "error")
         else:
-            _flash_reminded(sent)
+            _flash_reminded(sent, purpose)
     else:
         flash(error_text(form), "error")
-    return see_other("receipts.overview", notice_id=notice.id, _anchor="reminders")
+    return see_other("receipts.overview", notice_id=notice.id, _anchor=anchor)
 
 
-def _flash_reminded(sent) -> None:
-    emailed = sum(1 for r in sent if r.emailed_to and not r.email_error)
-    flash(_("Reminded %(n)d units (%(emailed)d by email).", n=len(sent), emailed=emailed), "success")
+def _flash_reminded(sent, purpose: str) -> None:
+    n, emailed = len(sent), sum(1 for r in sent if r.emailed_to and not r.email_error)
+    if purpose == "forward":
+        text = _("Reminded %(n)d district bureaus to forward the notice (%(emailed)d by email).", n=n, emailed=emailed)
+        flash(text, "success")
+    else:
+        flash(_("Reminded %(n)d units (%(emailed)d by email).", n=n, emailed=emailed), "success")
     failed = [r for r in sent if r.email_error]
     if failed:
         flash(

@@ -29,6 +29,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus, format_document_number
 from app.notices.services import in_organ
+from app.receipts.cascade import DistrictForwarding, district_forwardings, forwarded_by
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit, UnitKind
 from app.units.organs import answers_to_an_organ
@@ -514,10 +515,18 @@ class ReceiptOverview:
     overdue: int
     groups: list[ReceiptGroup]
     due_at: datetime | None
+    # The district bureaus the notice was sent to, and how each forwarded it to its schools (app/receipts/cascade.py),
+    # whatever the filter of the table.
+    districts: list[DistrictForwarding] = field(default_factory=list)
 
     @property
     def pending(self) -> int:
         return self.sent - self.acknowledged
+
+    @property
+    def to_remind_to_forward(self) -> list[DistrictForwarding]:
+        """The district bureaus that have acknowledged the notice and not forwarded it yet."""
+        return [d for d in self.districts if d.may_be_reminded_to_forward]
 
 
 def _group_title(unit: Unit) -> tuple[int, int, str]:
@@ -533,7 +542,8 @@ def _group_title(unit: Unit) -> tuple[int, int, str]:
 
 
 def receipt_overview(notice: Notice, *, pending_only: bool = False) -> ReceiptOverview:
-    """Counts and the per-unit table, in a fixed number of queries whatever the number of units."""
+    """Counts, the per-unit table and the district bureaus' forwarding, in a fixed number of queries whatever the
+    number of units, district bureaus and their schools."""
     sent, opened, acknowledged = db.session.execute(
         select(
             func.count(Distribution.id),
@@ -569,6 +579,7 @@ def receipt_overview(notice: Notice, *, pending_only: bool = False) -> ReceiptOv
         overdue=sent - acknowledged if is_overdue else 0,
         groups=[groups[k] for k in sorted(groups)],
         due_at=notice.ack_due_at,
+        districts=district_forwardings(notice),
     )
 
 
@@ -746,6 +757,10 @@ def remind(
     reminded again unless `confirmed`: a second press, or a colleague's reminder of an hour ago, would otherwise
     send every school the same message twice (RemindedRecently says who was reminded when). An urgent notice's
     pace is faster (remind_again_after).
+
+    A unit chosen that the notice was not sent to refuses the whole reminder: an organ reminds the units it sent
+    the notice to, and a district bureau's schools, which have the district's forwarding notice, are its own to
+    remind (of that notice, from its own receipt view).
     """
 
     if not notice.is_issued:
@@ -756,20 +771,131 @@ def remind(
         .options(joinedload(Distribution.unit))
     )
     if unit_ids is not None:
-        if not unit_ids:
-            raise ReceiptError(_("Choose the units to remind."))
+        _refuse_units_not_sent(notice, unit_ids)
         query = query.where(Distribution.unit_id.in_(unit_ids))
     distributions = list(db.session.scalars(query).unique())
     if not distributions:
         raise ReceiptError(_("Every unit chosen has already acknowledged: nobody to remind."))
-    now = utcnow()
-    if not confirmed:
-        _refuse_if_reminded_lately(distributions, since=now - remind_again_after(notice))
     text = message.strip(" \t\r\n") or _(
         "Please acknowledge receipt of %(number)s 《%(title)s》 as soon as possible.",
         number=notice.number,
         title=notice.title,
     )
+    return _send_reminders(
+        actor,
+        notice,
+        distributions,
+        text,
+        subject=_("Reminder: please acknowledge %(number)s", number=notice.number),
+        mail=mail,
+        confirmed=confirmed,
+        action="receipt.remind",
+    )
+
+
+def forward_reminder_text(notice: Notice) -> str:
+    """What a reminder to forward says unless the sender writes otherwise: in Chinese, as the bureau writes to a
+    district bureau, whatever the sender's interface language (it is the bureau's message, not the interface's)."""
+    return f"请尽快转发{notice.number}《{notice.title}》，并督促所属学校（单位）及时签收。"
+
+
+def remind_to_forward(
+    actor,
+    notice: Notice,
+    unit_ids: list[int] | None,
+    message: str,
+    *,
+    mail: MailSettings,
+    confirmed: bool = False,
+) -> list[Reminder]:
+    """催办转发: remind the district bureaus that have acknowledged the notice and not yet forwarded it to their schools
+    (all of them, or the chosen ones); a forwarding notice still being drafted is not forwarded yet.
+
+    As remind: a message in the district bureau's receipt of the notice and its secretaries' 待办, an email when the
+    unit has an address, and a bureau reminded to forward within the last 24 hours (less for an urgent notice) is
+    reminded again only when `confirmed`. A reminder to acknowledge does not count there: it was about another
+    thing. Bureaus that have forwarded the notice, or not acknowledged it yet (remind asks them for their receipt
+    first), are left alone; a unit chosen that is not one of the district bureaus the notice was sent to refuses the
+    whole reminder, a district's school included (its own bureau reminds it).
+    """
+    if not notice.is_issued:
+        raise ReceiptError(_("Only an issued notice can be chased."))
+    if unit_ids is not None:
+        _refuse_units_not_sent(notice, unit_ids)
+    districts = {d.unit_id: d for d in district_forwardings(notice)}
+    if unit_ids is not None:
+        others = [unit_id for unit_id in unit_ids if unit_id not in districts]
+        if others:
+            raise ReceiptError(
+                _(
+                    "%(units)s is not a district bureau that forwards this notice: nothing was sent.",
+                    units=_names_of(others),
+                )
+            )
+    wanted = [
+        d.unit_id
+        for d in districts.values()
+        if d.may_be_reminded_to_forward and (unit_ids is None or d.unit_id in unit_ids)
+    ]
+    if not wanted:
+        raise ReceiptError(
+            _("Every district bureau chosen has forwarded the notice or not yet acknowledged it: nobody to remind.")
+        )
+    distributions = list(
+        db.session.scalars(
+            select(Distribution)
+            .where(Distribution.notice_id == notice.id, Distribution.unit_id.in_(wanted))
+            .options(joinedload(Distribution.unit))
+        ).unique()
+    )
+    return _send_reminders(
+        actor,
+        notice,
+        distributions,
+        message.strip(" \t\r\n") or forward_reminder_text(notice),
+        subject=_("Reminder: please forward %(number)s", number=notice.number),
+        mail=mail,
+        confirmed=confirmed,
+        action="receipt.remind_forward",
+        to_forward=True,
+    )
+
+
+def _refuse_units_not_sent(notice: Notice, unit_ids: list[int]) -> None:
+    """ReceiptError naming the chosen units the notice was not sent to, if any; or when none was chosen."""
+    if not unit_ids:
+        raise ReceiptError(_("Choose the units to remind."))
+    sent = set(
+        db.session.scalars(
+            select(Distribution.unit_id).where(Distribution.notice_id == notice.id, Distribution.unit_id.in_(unit_ids))
+        )
+    )
+    missing = [unit_id for unit_id in unit_ids if unit_id not in sent]
+    if missing:
+        raise ReceiptError(_("This notice was not sent to %(units)s: nothing was sent.", units=_names_of(missing)))
+
+
+def _names_of(unit_ids: list[int]) -> str:
+    names = db.session.scalars(select(Unit.name).where(Unit.id.in_(unit_ids)).order_by(Unit.sort_order, Unit.id))
+    return "、".join(names) or _("A unit chosen")
+
+
+def _send_reminders(
+    actor,
+    notice: Notice,
+    distributions: list[Distribution],
+    text: str,
+    *,
+    subject: str,
+    mail: MailSettings,
+    confirmed: bool,
+    action: str,
+    to_forward: bool = False,
+) -> list[Reminder]:
+    """The reminders, saved (one commit), then emailed; RemindedRecently first unless confirmed."""
+    now = utcnow()
+    if not confirmed:
+        _refuse_if_reminded_lately(distributions, since=now - remind_again_after(notice), to_forward=to_forward)
     reminders = []
     for distribution in distributions:
         reminder = Reminder(
@@ -782,9 +908,8 @@ def remind(
         distribution.reminders_sent = (distribution.reminders_sent or 0) + 1
         db.session.add(reminder)
         reminders.append(reminder)
-    record(actor, "receipt.remind", notice, units=[d.unit_id for d in distributions])
+    record(actor, action, notice, units=[d.unit_id for d in distributions])
     db.session.commit()
-    subject = _("Reminder: please acknowledge %(number)s", number=notice.number)
     email_reminders(
         reminders,
         subject=lambda _reminder: subject,
@@ -794,15 +919,21 @@ def remind(
     return reminders
 
 
-def _refuse_if_reminded_lately(distributions: list[Distribution], *, since: datetime) -> None:
-    """RemindedRecently when any of the distributions had a reminder after `since` (one query)."""
+def _refuse_if_reminded_lately(distributions: list[Distribution], *, since: datetime, to_forward: bool = False) -> None:
+    """RemindedRecently when any of the distributions had a reminder after `since` (one query); `to_forward`: a
+    reminder to forward, sent after the unit acknowledged."""
     by_id = {d.id: d for d in distributions}
-    recent = db.session.scalars(
+    query = (
         select(Reminder)
         .where(Reminder.distribution_id.in_(list(by_id)), Reminder.sent_at >= since)
         .options(name_of(Reminder.sent_by))
         .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
-    ).all()
+    )
+    if to_forward:
+        query = query.join(Distribution, Distribution.id == Reminder.distribution_id).where(
+            Reminder.sent_at > Distribution.acknowledged_at
+        )
+    recent = db.session.scalars(query).all()
     if not recent:
         return
     newest: dict[int, Reminder] = {}
@@ -814,6 +945,23 @@ def _refuse_if_reminded_lately(distributions: list[Distribution], *, since: date
     ]
     others = [d.unit_id for d in distributions if d.id not in newest]
     raise RemindedRecently(batches, others)
+
+
+def forward_reminder(distribution: Distribution) -> Reminder | None:
+    """The last reminder to forward a notice the unit has acknowledged and its organ has not forwarded yet (the
+    receipt's banner): one sent after the receipt is one (remind only reminds those that have not acknowledged)."""
+    if distribution.acknowledged_at is None or not distribution.reminders_sent:
+        return None
+    reminder = db.session.scalar(
+        select(Reminder)
+        .where(Reminder.distribution_id == distribution.id, Reminder.sent_at > distribution.acknowledged_at)
+        .options(name_of(Reminder.sent_by))
+        .order_by(Reminder.id.desc())
+        .limit(1)
+    )
+    if reminder is None or forwarded_by(distribution.notice_id, distribution.unit_id):
+        return None
+    return reminder
 
 
 def reminders_of(notice: Notice) -> list[Reminder]:
