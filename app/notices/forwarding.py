@@ -17,7 +17,7 @@ from app.core.access import Role, permission
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable
 from app.extensions import db
 from app.notices.documents import notice_pdf
-from app.notices.models import Notice, NoticeAttachment, NoticeStatus
+from app.notices.models import Notice, NoticeAttachment
 from app.notices.services import (
     NoticeData,
     NoticeError,
@@ -84,11 +84,15 @@ def start_forward(actor, original: Notice) -> Notice:
     """A draft of the actor's organ forwarding the received notice, committed: the standard title and cover text,
     the groups the organ keeps as addressees, its first series, its signature and imprint, and the original's
     issued PDF as its 附件 (the same stored file). Refused, changing nothing, when the person may not forward it,
-    when their organ already has a forwarding notice in hand, or when the original's PDF cannot be made now."""
+    when their organ has forwarded it already or is forwarding it, or when the original's PDF cannot be made now.
+    (A forwarding notice that needs changing after issue is corrected as any notice is: 更正.)"""
     if not may_forward(actor, original):
         raise NoticeError(_("Only a secretary of another organ forwards an issued notice it received."))
-    in_hand = [n for n in forwards_by_organ(original, actor.organ_id) if n.status != NoticeStatus.issued]
-    if in_hand:
+    earlier = forwards_by_organ(original, actor.organ_id)
+    issued = [n for n in earlier if n.is_issued]
+    if issued:
+        raise NoticeError(_("Your organ has forwarded this notice already, as %(number)s.", number=issued[0].number))
+    if earlier:
         raise NoticeError(_("Your organ is forwarding this notice already: carry on with that draft."))
     try:
         pdf_sha256 = original.pdf_sha256 or _make_pdf(original)

@@ -98,6 +98,8 @@ def _countersign_open():
 @todo_requested.connect
 def _notices_waiting(user, *, limit: int) -> list[TodoGroup]:
     groups = []
+    # The steps waiting for a role are the person's own organ's notices only: a district's drafts are its own.
+    own_organ = Notice.organ_id == user.organ_id
     if user.is_bureau_user:
         returned = _waiting(Notice.author_id == user.id, Notice.status == NoticeStatus.draft, Notice.is_returned)
         groups.append(
@@ -113,6 +115,7 @@ def _notices_waiting(user, *, limit: int) -> list[TodoGroup]:
         )
     if user.has_role(Role.reviewer):
         review = _waiting(
+            own_organ,
             Notice.status == NoticeStatus.in_review,
             ~_event_by(user, "approved", since_submission=True),
             *_not_own_work(user, signing=False),
@@ -133,6 +136,7 @@ def _notices_waiting(user, *, limit: int) -> list[TodoGroup]:
             ~exists().where(Countersign.notice_id == Notice.id),
         )
         sign = _waiting(
+            own_organ,
             Notice.status == NoticeStatus.approved,
             ~_countersign_open(),
             ~required_missing,
@@ -140,10 +144,11 @@ def _notices_waiting(user, *, limit: int) -> list[TodoGroup]:
         )
         groups.append(_group("notices.sign", _("Awaiting my sign-off (签发)"), sign, limit, order=30))
     if user.has_role(Role.secretary):
-        issue = _waiting(Notice.status == NoticeStatus.signed)
+        issue = _waiting(own_organ, Notice.status == NoticeStatus.signed)
         groups.append(_group("notices.issue", _("Signed, ready for me to issue (印发)"), issue, limit, order=40))
     if user.has_role(Role.translator):
         untranslated = _waiting(
+            own_organ,
             Notice.status == NoticeStatus.issued,
             ~exists().where(NoticeTranslation.notice_id == Notice.id, NoticeTranslation.language == "mn"),
             order=(Notice.issued_at.desc(), Notice.id.desc()),

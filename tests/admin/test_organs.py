@@ -40,11 +40,14 @@ def test_a_districts_admin_confirms_its_own_mongolian_name_exactly(demo, hainan,
 
 
 def test_a_form_error_keeps_the_mongolian_name_typed(demo, hainan, client, login):
+    with demo.app_context():
+        before = db.session.get(Organ, hainan.unit_id).name_mn
+    assert before != NAME_MN
     login("admin_hainan")
     page = client.post(f"/admin/organs/{hainan.unit_id}", data={"name_mn": NAME_MN, "header_order": "sideways"})
     assert page.status_code == 422 and NAME_MN in page.get_data(as_text=True)
     with demo.app_context():
-        assert db.session.get(Organ, hainan.unit_id).name_mn == ""
+        assert db.session.get(Organ, hainan.unit_id).name_mn == before
 
 
 def test_a_districts_admin_keeps_only_its_own_accounts_units_and_groups(demo, hainan, client, login):

@@ -2,7 +2,8 @@
 out of the demo database: each notice's .docx made as issuing makes it, converted once, and measured with a ruler.
 
 91号 is a 联合行文 of three organs, 92号 a 请示 (上行文) with 签发人, 93号 a notice with a table on a landscape
-page and both its attachments printed as 附件 pages, 乌教函〔2023〕15号 a 信函 and 乌教纪〔2023〕5号 a 纪要. The
+page and both its attachments printed as 附件 pages, 乌教函〔2023〕15号 a 信函 and 乌教纪〔2023〕5号 a 纪要;
+海教发〔2023〕46号 a district bureau's 转发通知, the city's 75号 printed as its 附件. The
 renderers' own modules measure each element on specimens made for them (test_gongwen_elements.py,
 test_letter_minutes.py, test_body_tables.py, test_attachment_pages.py); here the same rules hold on the notices a
 bureau has in its system.
@@ -27,6 +28,9 @@ HALF_MM = 0.5 * MM
 TOP, LEFT, RIGHT = L.MARGIN_TOP_MM * MM, L.MARGIN_LEFT_MM * MM, (L.MARGIN_LEFT_MM + L.TEXT_WIDTH_MM) * MM
 CHAR = (L.BODY_PT + L.CHAR_SPACING_TWIPS / 20) * 1.0  # a 3号 character and its spacing, in points
 NUMBERS = ["乌教发〔2023〕91号", "乌教发〔2023〕92号", "乌教发〔2023〕93号", "乌教函〔2023〕15号", "乌教纪〔2023〕5号"]
+# 海勃湾区教育局's 转发通知 of 75号 (app/demo/forwards.py): its own header and number, 75号's PDF as its 附件 pages.
+FORWARD = "海教发〔2023〕46号"
+NUMBERS.append(FORWARD)
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +145,52 @@ def test_minutes_have_their_mark_no_addressees_and_the_attendance_in_heiti(pdfs)
     assert all(c.font.startswith("NotoSansCJK") for c in present.chars[:3])  # 黑体 label
     assert abs(present.x0 - (LEFT + 2 * CHAR)) <= HALF_MM  # 左空二字
     assert any(text.startswith("请假：郑永红") for text in texts) and any(text.startswith("列席：") for text in texts)
+
+
+@pytest.fixture(scope="module")
+def original_pdf(templates, tmp_path_factory) -> bytes:
+    """75号's issued PDF as the demo stored it (the file the forwarding notice attaches)."""
+    from app.core.files import read_bytes
+    from tests.helpers.notices import seed_notice
+
+    app = demo_app_for(templates, tmp_path_factory.mktemp("original"))
+    with app.app_context():
+        data = read_bytes(seed_notice().pdf_sha256)
+        db.engine.dispose()
+    return data
+
+
+def test_a_forwarding_notice_has_its_organs_header_and_the_original_as_its_attachment_pages(pdfs, original_pdf):
+    """The district's red mark and number where the city's stand on its own notices; one 附件 (so "附件" alone) on a
+    page of its own, at the 版心's top left, its title on the third line; then each page of 75号 as a picture inside
+    the 版心, as many pages as 75号's PDF has; the 版记 at the foot of the page after; the page numbers running on.
+    (The 附件说明 and the signature go to page 2 with each other: a three-line title leaves them no room on page 1.)"""
+    pdf = pdfs[FORWARD]
+    first = _lines(pdf, 0)
+    mark = next(line for line in first if line.text.replace(" ", "") == "海勃湾区教育局文件")
+    assert abs((mark.x0 + mark.x1) / 2 - (LEFT + RIGHT) / 2) <= HALF_MM  # centred in the 版心
+    number = next(line for line in first if FORWARD in line.text.replace(" ", ""))
+    assert number.y > mark.y
+    title = "".join(line.text for line in _lines(pdf, 0, min_size=21.5, max_size=22.5)).replace(" ", "")
+    assert title.startswith("海勃湾区教育局关于转发《乌海市教育局关于印发〈乌海市一体化推进") and title.endswith(
+        "》的通知"
+    )
+    pages = page_count(pdf)
+    label_page = next(
+        page
+        for page in range(pages)
+        if any(line.text.replace(" ", "") == "附件" for line in _lines(pdf, page, min_size=15.5, max_size=16.5)[:1])
+    )
+    label = _lines(pdf, label_page, min_size=15.5, max_size=16.5)[0]
+    assert abs(label.x0 - LEFT) <= HALF_MM and abs(label.y - (TOP + 8.19 * MM)) <= HALF_MM
+    # One picture a page, the first under the label and title; the 版记 after the last full page, on its own.
+    assert pages - label_page - 1 == page_count(original_pdf)
+    assert "印发" in "".join(line.text for line in _lines(pdf, pages - 1))
+    for page in range(label_page, pages - 1):
+        box = ink_bounds(pdf, page, (0, TOP - 2 * MM, 210 * MM, 297 * MM - 20 * MM))
+        assert box is not None and box[0] >= LEFT - HALF_MM and box[2] <= RIGHT + HALF_MM, (page, box)
+    numbers = []
+    for page in range(pages):
+        text = "".join(line.text for line in text_lines(pdf, page, min_size=13.5, max_size=14.5)).replace(" ", "")
+        numbers.append(next((n for n in range(1, 40) if f"—{n}—" in text), None))
+    assert numbers == list(range(1, pages + 1))

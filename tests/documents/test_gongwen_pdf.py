@@ -73,6 +73,8 @@ MEASURED_ELSEWHERE = {
     "乌教发〔2023〕93号",
     "乌教函〔2023〕15号",
     "乌教纪〔2023〕5号",
+    "海教发〔2023〕46号",  # the district's forwarding notices, 75号's pages as their 附件: measured in
+    "乌达教发〔2023〕29号",  # test_demo_formats.py (海教发's; 乌达教发's is made by the same code)
 }
 # §7.3.3: too many addressees for the first page to show text, so they print in the 版记 as "主送：…".
 ADDRESSEES_IN_THE_IMPRINT = {"乌教发〔2023〕80号"}

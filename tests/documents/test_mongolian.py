@@ -82,7 +82,7 @@ def test_translating_is_for_translators_and_secretaries(login, client):
     login("clerk_no1_middle")
     assert client.get("/notices/1/translation").status_code == 403
     assert client.get("/notices/1/mongolian.docx").status_code == 200  # the notice was sent to their unit
-    login("clerk_no3_middle")
+    login("clerk_no5_middle")  # a 海南区 school: its bureau has not forwarded it
     assert client.get("/notices/1/mongolian.docx").status_code == 404  # it was not sent to this one
     login("reviewer")
     assert client.post("/notices/1/translation", data={"title": TITLE}).status_code == 403

@@ -68,7 +68,10 @@ def test_a_district_forwards_the_citys_notice_with_the_original_pdf_unchanged(de
     response = client.post(f"/notices/{original_id}/forward", follow_redirects=True)
     assert "转发" in response.get_data(as_text=True)
     with demo.app_context():
-        assert db.session.scalar(select(db.func.count(Notice.id)).where(Notice.forwards_id == original_id)) == 1
+        forwards = select(db.func.count(Notice.id)).where(
+            Notice.forwards_id == original_id, Notice.organ_id == hainan.unit_id
+        )
+        assert db.session.scalar(forwards) == 1
 
     for username, step in (
         ("secretary_hainan", "submitted"),
@@ -78,9 +81,16 @@ def test_a_district_forwards_the_citys_notice_with_the_original_pdf_unchanged(de
     ):
         login(username)
         assert take_step(client, forward_id, step).status_code == 303
+    # Once issued, it is not forwarded a second time: the page links the forwarding notice instead.
+    page = client.get(f"/notices/{original_id}").get_data(as_text=True)
+    assert f'action="/notices/{original_id}/forward"' not in page and f'href="/notices/{forward_id}"' in page
+    again = client.post(f"/notices/{original_id}/forward")
+    assert again.status_code == 303 and again.headers["Location"].endswith(f"/notices/{original_id}")
     with demo.app_context():
         issued = db.session.get(Notice, forward_id)
-        assert issued.number == "海南教发〔2023〕1号"
+        number = issued.number
+        assert db.session.scalar(forwards) == 1
+        assert re.fullmatch(r"海南教发〔2023〕\d+号", number)
         sent_to = set(
             db.session.scalars(
                 select(Unit.code)
@@ -92,16 +102,14 @@ def test_a_district_forwards_the_citys_notice_with_the_original_pdf_unchanged(de
 
     docx = client.get(f"/notices/{forward_id}/document.docx").data
     texts = [p.text for p in Document(io.BytesIO(docx)).paragraphs]
-    assert "海南区教育局文件" in texts and "海南教发〔2023〕1号" in texts
+    assert "海南区教育局文件" in texts and number in texts
     [carried] = files_in_docx(docx).values()
     assert hashlib.sha256(carried).hexdigest() == original_pdf_sha256
     pdf = client.get(f"/notices/{forward_id}/document.pdf").data
     assert pdf.startswith(b"%PDF")
     assert {hashlib.sha256(b).hexdigest() for b in files_in_pdf(pdf).values()} == {original_pdf_sha256}
     # The operators' export finds the district's number as it finds the city's.
-    exported = runner.invoke(
-        args=["notices", "export", "海南教发〔2023〕1号", "--format", "pdf", "-o", tmp_path / "f.pdf"]
-    )
+    exported = runner.invoke(args=["notices", "export", number, "--format", "pdf", "-o", tmp_path / "f.pdf"])
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "f.pdf").read_bytes() == pdf
 
@@ -123,12 +131,15 @@ def test_a_district_forwards_the_citys_notice_with_the_original_pdf_unchanged(de
 
 def test_only_a_secretary_of_another_organ_forwards(demo, client, login):
     with demo.app_context():
-        district_organ("hainan")
-        original_id = seed_notice().id
+        hainan = district_organ("hainan")
+        original_id, city_id = seed_notice().id, seed_notice().organ_id
     login("secretary")  # the city's own notice: nothing to forward
     assert "/forward" not in client.get(f"/notices/{original_id}").get_data(as_text=True)
     assert client.post(f"/notices/{original_id}/forward", follow_redirects=True).status_code == 200
     login("reviewer_hainan")
     assert client.post(f"/notices/{original_id}/forward").status_code == 403
     with demo.app_context():
-        assert db.session.scalar(select(db.func.count(Notice.id)).where(Notice.forwards_id == original_id)) == 0
+        forwards = select(db.func.count(Notice.id)).where(
+            Notice.forwards_id == original_id, Notice.organ_id.in_([hainan.unit_id, city_id])
+        )
+        assert db.session.scalar(forwards) == 0
