@@ -240,6 +240,22 @@ class SeriesCounterForm(FlaskForm):
     next_serial = IntegerField(_l("Next serial"), validators=[InputRequired(), NumberRange(min=1, max=100000)])
 
 
+class NewSeriesForm(FlaskForm):
+    """A document series of the admin's organ: its code (海南教发), its name and the red mark it prints."""
+
+    organ_code = StringField(
+        _l("Code (发文机关代字)"),
+        description=_l("As the number prints it before the year: 海南教发 gives 海南教发〔2026〕1号."),
+        validators=[DataRequired(), Length(max=40), DocumentSafe()],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200), DocumentSafe()])
+    header_mark = StringField(
+        _l("Red mark (发文机关标志)"),
+        description=_l("For example: 海南区教育局文件"),
+        validators=[DataRequired(), Length(max=200), DocumentSafe()],
+    )
+
+
 class NoticeFilterForm(Form):
     """The list's filters: a plain GET form (no CSRF needed for reading)."""
 

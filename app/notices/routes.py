@@ -26,6 +26,7 @@ from app.notices.documents import (
 from app.notices.forms import (
     AttachmentForm,
     CountersignAnswerForm,
+    NewSeriesForm,
     SeriesChainForm,
     SeriesCounterForm,
     StepForm,
@@ -43,6 +44,7 @@ from app.notices.services import (
     TranslationData,
     action_title,
     add_attachment,
+    add_series,
     advance,
     answer_countersign,
     available_actions,
@@ -51,6 +53,7 @@ from app.notices.services import (
     countersign_sections,
     create_draft,
     delete_draft,
+    in_organ,
     lint_notice,
     list_series,
     may_edit,
@@ -128,9 +131,18 @@ def create():
     return editor.render_editor(form, notice=None)
 
 
+def _own_notice(notice_id: int) -> Notice:
+    """A notice of the person's own organ, else 404: another organ's notice, even one sent to them, is read on its
+    page, never drafted, stepped, corrected or translated from here."""
+    notice = visible_notice(current_user, notice_id)
+    if notice is None or not in_organ(current_user, notice):
+        abort(404)
+    return notice
+
+
 def _editable(notice_id: int) -> Notice:
     """The draft this person may edit (a secretary, or the draft's own author), else 404 or 403."""
-    notice = visible_notice(current_user, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     if notice.status == NoticeStatus.draft and not may_edit(current_user, notice):
         abort(403)
     return notice
@@ -190,7 +202,7 @@ def delete(notice_id: int):
 @bp.post("/notices/<int:notice_id>/correct")
 @secretary_only
 def correct(notice_id: int):
-    original = visible_notice(current_user, notice_id) or abort(404)
+    original = _own_notice(notice_id)
     try:
         draft = start_correction(current_user, original)
     except NoticeError as exc:
@@ -336,7 +348,7 @@ def documents(notice_id: int):
 @roles_required(Role.secretary, Role.admin)
 def retry_documents(notice_id: int):
     """Ask a worker again for the PDFs it failed to make."""
-    notice = visible_notice(current_user, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     if not may_retry_files(current_user, notice):
         abort(403)
     if retry_files(current_user, notice) is not None:
@@ -355,7 +367,7 @@ def _documents_panel(notice: Notice, job) -> str:
 @bp.post("/notices/<int:notice_id>/steps/<action>")
 @bureau_required
 def step(notice_id: int, action: str):
-    notice = visible_notice(current_user, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     if action not in TRANSITIONS:
         abort(404)
     form = StepForm()
@@ -382,7 +394,7 @@ def step(notice_id: int, action: str):
 @secretary_only
 def ask_countersign(notice_id: int):
     """Ask sections to countersign: a field section-<unit id> holds the person chosen in that section."""
-    notice = visible_notice(current_user, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     form = StepForm()  # the CSRF check
     picks = []
     for section in countersign_sections(notice.organ_id):
@@ -407,6 +419,8 @@ def ask_countersign(notice_id: int):
 def countersign(notice_id: int):
     """A section's answer; the person asked may work outside the bureau's roles (a section's clerk)."""
     notice = visible_notice(current_user, notice_id) or abort(404)
+    if not in_organ(current_user, notice) and not any(c.assignee_id == current_user.id for c in notice.countersigns):
+        abort(404)  # neither its organ's nor asked: a notice received from another organ is not countersigned
     form = CountersignAnswerForm()
     if not form.validate():
         flash(error_text(form), "error")
@@ -553,7 +567,7 @@ def _no_pdf(notice: Notice, problem: Exception, docx_url: str | None = None):
 @bp.route("/notices/<int:notice_id>/translation", methods=["GET", "POST"])
 @roles_required(Role.translator, Role.secretary)
 def translation(notice_id: int):
-    notice = visible_notice(current_user, notice_id) or abort(404)
+    notice = _own_notice(notice_id)
     current = mongolian_version(notice)
     form = _translation_form(notice, current)
     if form.validate_on_submit():
@@ -662,10 +676,18 @@ def mongolian_document_pdf(notice_id: int):
 # Document series (admin)
 
 
+def _own_series(series_id: int | None) -> DocumentSeries:
+    """A document series of the admin's own organ, else 404: an organ numbers only in its own series."""
+    target = db.session.get(DocumentSeries, series_id or 0)
+    if target is None or target.unit_id != current_user.organ_id:
+        abort(404)
+    return target
+
+
 @bp.post("/admin/series/<int:series_id>/chain")
 @roles_required(Role.admin)
 def series_chain(series_id: int):
-    target = db.session.get(DocumentSeries, series_id) or abort(404)
+    target = _own_series(series_id)
     form = SeriesChainForm(prefix=f"series-{target.id}")
     if form.validate():
         set_chain(current_user, target, review_count=form.review_count.data, countersign=form.countersign.data)
@@ -675,13 +697,32 @@ def series_chain(series_id: int):
     return redirect(url_for("notices.series"), code=303)
 
 
+@bp.post("/admin/series/new")
+@roles_required(Role.admin)
+def series_create():
+    """A new document series of the admin's organ; refused, the series page comes back with what was typed."""
+    form = NewSeriesForm()
+    if form.validate():
+        try:
+            made = add_series(
+                current_user, organ_code=form.organ_code.data, name=form.name.data, header_mark=form.header_mark.data
+            )
+        except NoticeError as exc:
+            db.session.rollback()
+            form.organ_code.errors.append(str(exc))
+        else:
+            flash(_("The series %(code)s is made: its first notice is numbered 1.", code=made.organ_code), "success")
+            return redirect(url_for("notices.series"), code=303)
+    return _series_page(SeriesCounterForm(formdata=None), None, new_form=form), 422
+
+
 @bp.route("/admin/series", methods=["GET", "POST"])
 @roles_required(Role.admin)
 def series():
     form = SeriesCounterForm()
     chosen = request.args.get("series_id", type=int) or request.form.get("series_id", type=int)
     if request.method == "POST":
-        target = db.session.get(DocumentSeries, chosen or 0) or abort(404)
+        target = _own_series(chosen)
         if form.validate():
             try:
                 set_next_serial(target, form.year.data, form.next_serial.data)
@@ -701,6 +742,10 @@ def series():
                     "success",
                 )
                 return redirect(url_for("notices.series"), code=303)
+    return _series_page(form, chosen), (422 if form.errors else 200)
+
+
+def _series_page(form, chosen, new_form=None):
     own = list_series(current_user.organ_id)
     chains = {s.id: SeriesChainForm(formdata=None, obj=s, prefix=f"series-{s.id}") for s in own}
     return render(
@@ -710,4 +755,5 @@ def series():
         chains=chains,
         chosen=chosen,
         current_year=today_in_china().year,
-    ), (422 if form.errors else 200)
+        new_form=new_form or NewSeriesForm(formdata=None),
+    )

@@ -114,3 +114,36 @@ def test_the_citys_admin_makes_a_unit_an_organ(demo, client, login):
         assert db.session.get(Organ, unit_id).superior_id == city
     again = client.post("/admin/organs", data={"unit_id": unit_id, "superior_id": city})
     assert again.status_code == 422  # no longer offered: an organ already
+
+
+def test_a_new_organ_makes_a_series_of_its_own(demo, client, login):
+    """An organ the city's admin makes has no series until its admin adds one on the series page."""
+    login("admin")
+    with demo.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "teaching_research"))
+        city = db.session.scalar(select(Organ.unit_id).where(Organ.superior_id.is_(None)))
+        unit_id = unit.id
+        db.session.add(User(username="admin_tr", display_name="教研室管理员", unit_id=unit_id, password_hash="x"))
+        db.session.commit()
+        db.session.scalar(select(User).where(User.username == "admin_tr")).set_roles(["admin"])
+        db.session.commit()
+    assert client.post("/admin/organs", data={"unit_id": unit_id, "superior_id": city}).status_code == 303
+    login("admin_tr")
+    made = client.post(
+        "/admin/series/new",
+        data={"organ_code": "乌教研发", "name": "教研室发文", "header_mark": "乌海市教育教学研究室文件"},
+    )
+    assert made.status_code == 303
+    page = client.get("/admin/series").get_data(as_text=True)
+    assert "乌教研发" in page and "乌教发〔" not in page  # its own series only
+    taken = client.post("/admin/series/new", data={"organ_code": "乌教发", "name": "x", "header_mark": "y"})
+    assert taken.status_code == 422 and "乌教发" in taken.get_data(as_text=True)
+    from app.notices.models import DocumentSeries
+
+    with demo.app_context():
+        series = db.session.scalar(select(DocumentSeries).where(DocumentSeries.organ_code == "乌教研发"))
+        assert series.unit_id == unit_id
+        assert (
+            db.session.scalar(select(db.func.count(DocumentSeries.id)).where(DocumentSeries.organ_code == "乌教发"))
+            == 1
+        )

@@ -191,3 +191,151 @@ def test_session_cookie_settings(app, client, monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     settings = load_settings(str(tmp_path))
     assert settings["SESSION_COOKIE_SECURE"] is True and settings["REMEMBER_COOKIE_SECURE"] is True
+
+
+# The organ dimension: the people of one organ (a district bureau's secretary, reviewer, signer, staff and admin)
+# against every route of another organ's objects (the city's, another district's). A route about an object
+# answers 403 or 404 when the object is not theirs; the rest of the walk (the roles) is the test above.
+DISTRICT_ROLES = ["secretary", "reviewer", "signer", "staff", "admin"]
+# What a district bureau may read of the city's notice it received (75号): the document, not its workflow.
+RECEIVED_READING = {
+    "notices.show",
+    "notices.document_docx",
+    "notices.document_pdf",
+    "notices.documents",
+    "notices.preview",
+    "notices.preview_page",
+    "notices.mongolian_docx",
+    "notices.mongolian_document_pdf",
+    "notices.attachment",
+    "notices.forward",  # its own forwarding of it (refused with a message once done: 海勃湾区 has forwarded it)
+    "receipts.send_forward_reminders",  # its own reminders of it are not the city's: refused below the route rule
+}
+# A unit's page is the directory every organ's people read.
+DIRECTORY = {"units.show"}
+
+
+def _foreign_objects(app) -> list[dict]:
+    """Objects of the city and of 海南区 that 海勃湾区's people must not reach: one dict of URL values per organ."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from app.auth.models import User
+    from app.extensions import db
+    from app.notices.models import DocumentSeries, Notice, NoticeStatus
+    from app.notices.services import NoticeData, create_draft
+    from app.receipts.models import Distribution
+    from app.rosters.models import LeadingGroup, Membership
+    from app.tasks.models import Assignment, Milestone, ProgressReport, Task
+    from app.units.models import Organ, Unit, UnitGroup
+    from tests.helpers.organs import district_organ
+
+    with app.app_context():
+        district_organ("haibowan")
+        hainan = district_organ("hainan")
+        haibowan_unit = db.session.scalar(select(Unit.id).where(Unit.code == "haibowan"))
+        city = db.session.scalar(select(Organ).where(Organ.superior_id.is_(None)))
+        values = []
+        for organ_id, author in ((city.unit_id, "secretary"), (hainan.unit_id, "secretary_hainan")):
+            writer = db.session.scalar(select(User).where(User.username == author))
+            draft = create_draft(writer, NoticeData(title="关于测试机关隔离的通知"))
+            roster = db.session.scalar(select(LeadingGroup).where(LeadingGroup.organ_id == organ_id))
+            if roster is None:
+                roster = LeadingGroup(name=f"测试领导小组{organ_id}", owner_unit_id=organ_id, organ_id=organ_id)
+                db.session.add(roster)
+                db.session.flush()
+                db.session.add(
+                    Membership(group_id=roster.id, role="组长", person_name="某某", valid_from=date(2023, 1, 1))
+                )
+            member = db.session.scalar(select(Membership.id).where(Membership.group_id == roster.id))
+            # A task of the organ not assigned to 海勃湾区 (a city task assigned to it is one it may read).
+            task = db.session.scalar(
+                select(Task)
+                .where(Task.organ_id == organ_id, ~Task.assignments.any(Assignment.unit_id == haibowan_unit))
+                .order_by(Task.id)
+            )
+            if task is None:
+                task = Task(code="T-1", title="测试任务", organ_id=organ_id)
+                db.session.add(task)
+                db.session.flush()
+            assignment = db.session.scalar(select(Assignment).where(Assignment.task_id == task.id))
+            if assignment is None:
+                school = db.session.scalar(select(Unit.id).where(Unit.code == "no5_middle"))
+                assignment = Assignment(task_id=task.id, unit_id=school)
+                db.session.add(assignment)
+                db.session.flush()
+            milestone = db.session.scalar(select(Milestone.id).where(Milestone.task_id == task.id))
+            if milestone is None:
+                milestone_row = Milestone(task_id=task.id, title="节点")
+                db.session.add(milestone_row)
+                db.session.flush()
+                milestone = milestone_row.id
+            report = db.session.scalar(select(ProgressReport.id).where(ProgressReport.assignment_id == assignment.id))
+            if report is None:
+                row = ProgressReport(assignment_id=assignment.id, text="进展", state="in_progress", author_id=writer.id)
+                db.session.add(row)
+                db.session.flush()
+                report = row.id
+            db.session.commit()
+            values.append(
+                {
+                    "notice_id": draft.id,
+                    "group_id": roster.id,
+                    "unit_group_id": db.session.scalar(select(UnitGroup.id).where(UnitGroup.organ_id == organ_id)),
+                    "member_id": member,
+                    "task_id": task.id,
+                    "milestone_id": milestone,
+                    "assignment_id": assignment.id,
+                    "report_id": report,
+                    "series_id": db.session.scalar(select(DocumentSeries.id).where(DocumentSeries.unit_id == organ_id)),
+                    "unit_id": organ_id,
+                    "user_id": writer.id,
+                    "distribution_id": None,
+                }
+            )
+        # The city's issued 75号, received by 海勃湾区: its workflow, receipts and tasks are the city's.
+        received = db.session.scalar(
+            select(Notice.id).where(Notice.organ_id == city.unit_id, Notice.status == NoticeStatus.issued.value)
+        )
+        other_unit = db.session.scalar(
+            select(Distribution.id).where(Distribution.notice_id == received, Distribution.unit_id != haibowan_unit)
+        )
+        values.append(values[0] | {"notice_id": received, "distribution_id": other_unit, "received": True})
+        values[0]["distribution_id"] = values[1]["distribution_id"] = other_unit
+    return values
+
+
+def _url(app, rule, objects: dict) -> str:
+    fill = dict(objects, action="submitted", page=1, key="x", index=0, filename="x")
+    if rule.endpoint.startswith("units.group"):
+        fill["group_id"] = objects["unit_group_id"]
+    if rule.endpoint == "receipts.district":
+        fill["unit_id"] = objects["unit_id"] if not objects.get("received") else fill["unit_id"]
+    with app.test_request_context():
+        return app.url_for(rule.endpoint, **{arg: fill.get(arg) or 1 for arg in rule.arguments})
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("role", DISTRICT_ROLES)
+def test_an_organs_people_reach_nothing_of_another_organ_on_any_route(role, login, client, app):
+    """海勃湾区's people against the city's draft, roster, unit group, task (its milestone, assignment and report),
+    series, organ and account, the same of 海南区, and the workflow and receipts of the city's 75号 it received:
+    every route that takes such an object, every method."""
+    foreign = _foreign_objects(app)
+    login(f"{role}_haibowan")
+    reached = []
+    for objects in foreign:
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static" or not (set(rule.arguments) - {"action", "page", "key", "index"}):
+                continue
+            if rule.endpoint in DIRECTORY or (objects.get("received") and rule.endpoint in RECEIVED_READING):
+                continue
+            if objects.get("received") and not ({"notice_id", "distribution_id"} & set(rule.arguments)):
+                continue  # the received notice's line is about the notice's routes only
+            url = _url(app, rule, objects)
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                status = client.open(url, method=method).status_code
+                if status not in (403, 404):
+                    reached.append((method, url, rule.endpoint, status))
+    assert reached == [], "\n".join(map(str, reached))
