@@ -30,6 +30,7 @@ A file that cannot be read raises AttachmentUnprintable, whose message (Chinese,
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -209,6 +210,12 @@ def _first_page_room(title_line_count: int) -> int:
 # PDF
 
 
+# The pictures of the PDFs drawn lately, by the PDF's SHA-256, oldest first: a notice forwarded by three district
+# bureaus prints the same PDF's pages in each forwarding notice, and drawing them is most of the rendering's time.
+RENDERED_PDFS_KEPT = 4
+_RENDERED_PDFS: dict[bytes, list[tuple[bytes, int, int]]] = {}
+
+
 @dataclass
 class _PdfContent:
     attachment: object
@@ -216,6 +223,17 @@ class _PdfContent:
 
     @classmethod
     def read(cls, attachment) -> _PdfContent:
+        key = hashlib.sha256(attachment.data).digest()
+        if key in _RENDERED_PDFS:  # the same PDF again (several organs forwarding one notice): drawn once
+            return cls(attachment, _RENDERED_PDFS[key])
+        pages = cls._draw(attachment)
+        _RENDERED_PDFS[key] = pages
+        while len(_RENDERED_PDFS) > RENDERED_PDFS_KEPT:
+            del _RENDERED_PDFS[next(iter(_RENDERED_PDFS))]
+        return cls(attachment, pages)
+
+    @staticmethod
+    def _draw(attachment) -> list[tuple[bytes, int, int]]:
         try:
             document = pdfium.PdfDocument(attachment.data)
         except pdfium.PdfiumError as exc:
@@ -244,7 +262,7 @@ class _PdfContent:
                     ) from exc
                 pages.append((_encoded(image), width, height))
                 page.close()
-            return cls(attachment, pages)
+            return pages
         finally:
             document.close()
 

@@ -79,8 +79,10 @@ def _load(dataset: str, password: str) -> None:
 
 
 def _build(database_url: str, files_dir: Path, dataset: str, password_hash: str) -> None:
+    from tests.helpers.pdf import conversions_shared
+
     app = create_app(base_config(database_url, files_dir, password_hash))
-    with app.app_context():
+    with app.app_context(), conversions_shared():
         _load(dataset, DEMO_PASSWORD)
         db.session.remove()
         db.engine.dispose()  # SQLite folds its write-ahead log into the file when the last connection closes

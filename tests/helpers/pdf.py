@@ -1,5 +1,7 @@
 """Tests that need LibreOffice: they skip, saying what is missing, where it is not installed; under CI they fail."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from app.documents import pdf
@@ -38,9 +40,11 @@ def remember_conversions(monkeypatch) -> None:
     of their tests starts from the same demo data, so each would convert the same documents again. The PDFs
     themselves are tested in tests/documents.
     """
-    import hashlib
+    monkeypatch.setattr(pdf, "docx_to_pdf", _remembering(pdf.docx_to_pdf))
 
-    convert = pdf.docx_to_pdf
+
+def _remembering(convert):
+    import hashlib
 
     def remembered(docx: bytes, *, vertical_mongolian: bool = False) -> bytes:
         key = (hashlib.sha256(docx).hexdigest(), vertical_mongolian)
@@ -48,4 +52,16 @@ def remember_conversions(monkeypatch) -> None:
             _converted[key] = convert(docx, vertical_mongolian=vertical_mongolian)
         return _converted[key]
 
-    monkeypatch.setattr(pdf, "docx_to_pdf", remembered)
+    return remembered
+
+
+@contextmanager
+def conversions_shared():
+    """While a test process builds its datasets (tests/helpers/databases.py): the demo makes 75号's PDF for its
+    districts' forwarding notices, the same bytes on SQLite and on PostgreSQL, converted once."""
+    convert = pdf.docx_to_pdf
+    pdf.docx_to_pdf = _remembering(convert)
+    try:
+        yield
+    finally:
+        pdf.docx_to_pdf = convert

@@ -143,3 +143,50 @@ def test_only_a_secretary_of_another_organ_forwards(demo, client, login):
             Notice.forwards_id == original_id, Notice.organ_id.in_([hainan.unit_id, city_id])
         )
         assert db.session.scalar(forwards) == 0
+
+
+def test_a_forwarding_notice_is_forwarded_one_level_further_the_same_way(demo, client, login):
+    """A unit under 海勃湾区 that issues (三中 made an organ of its own) forwards 海勃湾区's 海教发〔2023〕46号, which
+    forwards 75号: the same title rule one level deeper, 46号's own PDF as the 附件."""
+    from app.auth.models import User
+    from app.notices.models import DocumentSeries
+    from app.units.models import Organ, Unit
+    from app.units.organs import forget_organs
+
+    with demo.app_context():
+        haibowan_forward = db.session.scalar(
+            select(Notice).join(DocumentSeries).where(DocumentSeries.organ_code == "海教发", Notice.forwards_id == 1)
+        )
+        assert haibowan_forward is not None and haibowan_forward.is_issued
+        # Its PDF is the worker's to make; any stored PDF stands in for it here (the test is of the forwarding).
+        haibowan_forward.pdf_sha256 = haibowan_forward.pdf_sha256 or seed_notice().pdf_sha256
+        school = db.session.scalar(select(Unit).where(Unit.code == "no3_middle"))
+        db.session.add(Organ(unit_id=school.id, superior_id=haibowan_forward.organ_id, name_mn=""))
+        db.session.add(
+            DocumentSeries(organ_code="三中发", name="三中发文", unit_id=school.id, header_mark="乌海市第三中学文件")
+        )
+        secretary = User(username="secretary_no3", display_name="三中办公室", unit_id=school.id, password_hash="x")
+        secretary.set_roles(["secretary"])
+        db.session.add(secretary)
+        db.session.commit()
+        forget_organs()
+        forward_id, forward_title_, pdf_sha256 = (
+            haibowan_forward.id,
+            haibowan_forward.title,
+            haibowan_forward.pdf_sha256,
+        )
+    login("secretary_no3")
+    response = client.post(f"/notices/{forward_id}/forward")
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    draft_id = int(re.search(r"/notices/(\d+)/edit", response.headers["Location"]).group(1))
+    with demo.app_context():
+        draft = db.session.get(Notice, draft_id)
+        assert draft.forwards_id == forward_id and draft.series.organ_code == "三中发"
+        assert (
+            draft.title
+            == "乌海市第三中学关于转发《" + forward_title_.translate(str.maketrans("《》", "〈〉")) + "》的通知"
+        )
+        assert draft.title.startswith("乌海市第三中学关于转发《海勃湾区教育局关于转发〈乌海市教育局关于印发〈")
+        assert [a.file_sha256 for a in draft.attachments] == [pdf_sha256]
+    login("secretary_haibowan")  # the level above sees its schools' drafts no more than the city sees its own
+    assert client.get(f"/notices/{draft_id}").status_code == 404
