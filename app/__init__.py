@@ -76,6 +76,7 @@ def _import_models() -> None:
     from app.core import files as _files  # noqa: F401
     from app.core import jobs as _jobs  # noqa: F401
     from app.core import settings as _settings  # noqa: F401
+    from app.incoming import models as _incoming  # noqa: F401
     from app.notices import models as _notices  # noqa: F401
     from app.receipts import models as _receipts  # noqa: F401
     from app.rosters import models as _rosters  # noqa: F401
@@ -86,6 +87,7 @@ def _import_models() -> None:
 def _connect_features() -> None:
     """The features' receivers of the notices' signals (app/notices/signals.py) and of the 待办's (app/core/todo.py);
     connecting twice changes nothing."""
+    from app.incoming import listeners as _incoming  # noqa: F401
     from app.notices import listeners as _notices  # noqa: F401
     from app.receipts import listeners as _receipts  # noqa: F401
     from app.rosters import listeners as _rosters  # noqa: F401
@@ -96,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
+    from app.incoming.routes import bp as incoming_bp
     from app.main.routes import bp as main_bp
     from app.notices.routes import bp as notices_bp
     from app.receipts.routes import bp as receipts_bp
@@ -110,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(units_bp)
     app.register_blueprint(notices_bp)
     app.register_blueprint(receipts_bp)
+    app.register_blueprint(incoming_bp)
     app.register_blueprint(rosters_bp)
     app.register_blueprint(tasks_bp)
 

@@ -29,6 +29,7 @@ from app.core.access import Role
 from app.core.time import CHINA
 from app.demo import forwards
 from app.extensions import db
+from app.incoming.services import register_received
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus
 from app.notices.services import NoticeData, add_draft, imprint_organ_of
 from app.receipts.models import Distribution, Reminder
@@ -173,3 +174,16 @@ def _office_hours_after(issued: datetime, spread: int, *, days: int = 3) -> date
 
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), CHINA)
+
+
+def register_receipts() -> None:
+    """Each unit's register (收文) holds the demo's notices it acknowledged, numbered in the order it acknowledged
+    them: what 签收 does through the pages, done here for receipts the demo settles in their time."""
+    acknowledged = db.session.scalars(
+        select(Distribution)
+        .where(Distribution.acknowledged_at.is_not(None), Distribution.acknowledged_by_id.is_not(None))
+        .options(joinedload(Distribution.notice))
+        .order_by(Distribution.acknowledged_at, Distribution.id)
+    ).all()
+    for d in acknowledged:
+        register_received(d.notice, holder_id=d.unit_id, actor_id=d.acknowledged_by_id, received_at=d.acknowledged_at)

@@ -17,7 +17,7 @@ from app.core.time import CHINA
 from app.demo import seed_data as seed
 from app.demo.districts import DISTRICTS
 from app.demo.forwards import load_forwards
-from app.demo.in_hand import load_drafts, settle_receipts
+from app.demo.in_hand import load_drafts, register_receipts, settle_receipts
 from app.demo.pairings import assign_lead_units, tasks_from_pairings
 from app.demo.progress import load_progress
 from app.extensions import db
@@ -396,6 +396,7 @@ def load_demo(password: str = DEFAULT_PASSWORD) -> list[str]:
     load_drafts(users)  # two drafts on their way: one for 核稿, one for 签发
     warnings = load_forwards(notice)  # 海勃湾区 and 乌达区 pass it on to their schools (commits)
     settle_receipts(users["secretary"])  # the forwarding notices', received in their time too
+    register_receipts()  # and entered in each unit's 收文 register
     db.session.commit()
     return warnings
 

@@ -37,6 +37,13 @@ notice_issued = _signals.signal(
     old system (notices load) usually does not.""",
 )
 
+notice_acknowledged = _signals.signal(
+    "notice-acknowledged",
+    doc="""Sent by receipts with the notice a unit has just acknowledged (签收), inside the acknowledging
+    transaction: `unit_id` the unit, `user_id` who acknowledged, `at` when. What a receiver adds commits with the
+    receipt (收文: the notice enters the unit's register).""",
+)
+
 may_read_notice = _signals.signal(
     "may-read-notice",
     doc="""Sent with an issued notice and `user` (someone outside the bureau): a receiver returns True when the

@@ -29,6 +29,7 @@ from app.database import write_transaction
 from app.extensions import db
 from app.notices.models import DocumentSeries, Notice, NoticeEvent, NoticeStatus, format_document_number
 from app.notices.services import in_organ
+from app.notices.signals import notice_acknowledged
 from app.receipts.cascade import DistrictForwarding, district_forwardings, forwarded_by
 from app.receipts.models import Distribution, Reminder
 from app.units.models import Unit, UnitKind
@@ -232,6 +233,9 @@ def acknowledge(
             if result.rowcount != 1:
                 raise _AlreadyAcknowledged
             db.session.execute(_INSERT_EVENT, event)
+            notice_acknowledged.send(
+                distribution.notice, unit_id=distribution.unit_id, user_id=user.id, at=values["acknowledged_at"]
+            )
     except _AlreadyAcknowledged:
         _show_written(distribution, values, False)
         return distribution, False

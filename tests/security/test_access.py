@@ -223,6 +223,7 @@ def _foreign_objects(app) -> list[dict]:
 
     from app.auth.models import User
     from app.extensions import db
+    from app.incoming.services import OutsideDocument, Upload, register_outside
     from app.notices.models import DocumentSeries, Notice, NoticeStatus
     from app.notices.services import NoticeData, create_draft
     from app.receipts.models import Distribution
@@ -277,9 +278,21 @@ def _foreign_objects(app) -> list[dict]:
                 db.session.add(row)
                 db.session.flush()
                 report = row.id
+            entry = register_outside(
+                writer,
+                OutsideDocument(
+                    sender="内蒙古自治区教育厅",
+                    title="测试来文",
+                    received_on=date(2026, 1, 5),
+                    files=[Upload("a.pdf", _one_page_pdf())],
+                ),
+                max_bytes=1 << 20,
+            )
             db.session.commit()
             values.append(
                 {
+                    "entry_id": entry.id,
+                    "file_id": entry.files[0].id,
                     "notice_id": draft.id,
                     "group_id": roster.id,
                     "unit_group_id": db.session.scalar(select(UnitGroup.id).where(UnitGroup.organ_id == organ_id)),
@@ -304,6 +317,19 @@ def _foreign_objects(app) -> list[dict]:
         values.append(values[0] | {"notice_id": received, "distribution_id": other_unit, "received": True})
         values[0]["distribution_id"] = values[1]["distribution_id"] = other_unit
     return values
+
+
+def _one_page_pdf() -> bytes:
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(595, 842)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
 
 
 def _url(app, rule, objects: dict) -> str:

@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.core.forms import options
+from app.core.validators import DocumentSafe, strip_spaces
+
+
+class RegisterForm(FlaskForm):
+    """A document from outside, as the office registers it (来文登记)."""
+
+    sender = StringField(
+        _l("From (来文单位)"),
+        filters=[strip_spaces],
+        description=_l("内蒙古自治区教育厅, 乌海市人民政府办公室 …"),
+        validators=[DataRequired(), Length(max=200), DocumentSafe()],
+    )
+    sender_number = StringField(
+        _l("Its number (来文字号)"), filters=[strip_spaces], validators=[Optional(), Length(max=100), DocumentSafe()]
+    )
+    title = TextAreaField(
+        _l("Title (标题)"), filters=[strip_spaces], validators=[DataRequired(), Length(max=500), DocumentSafe()]
+    )
+    received_on = DateField(_l("Received on (收文日期)"), validators=[DataRequired()])
+    urgency = SelectField(
+        _l("Urgency (紧急程度)"),
+        choices=options([("", _l("Not urgent")), ("特急", _l("特急 (extra urgent)")), ("加急", _l("加急 (urgent)"))]),
+        validators=[Optional()],
+    )
+    files = MultipleFileField(_l("Files (PDF, OFD or scans)"))
+
+
+class RegisterFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = SelectField(_l("Year"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    q = StringField(_l("Search"), filters=[strip_spaces], validators=[Optional(), Length(max=100)])

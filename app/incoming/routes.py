@@ -1,0 +1,93 @@
+from flask import Blueprint, abort, current_app, flash, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.core.access import Role, login_required, roles_required
+from app.core.files import FileKind, StoredFile, extension_of, read_bytes
+from app.core.forms import options
+from app.core.time import today_in_china
+from app.core.web import paginate, render, see_other, send_download
+from app.extensions import db
+from app.incoming.forms import RegisterFilterForm, RegisterForm
+from app.incoming.services import (
+    IncomingError,
+    OutsideDocument,
+    RegisterFilter,
+    Upload,
+    count_entries,
+    holder_of,
+    register_outside,
+    register_query,
+    register_years,
+    visible_entry,
+)
+from app.units.models import Unit
+
+bp = Blueprint("incoming", __name__)
+
+PER_PAGE = 20
+
+
+@bp.get("/incoming")
+@login_required
+def index():
+    """The register of the person's organ (or unit): every entry, newest number first, by year and words."""
+    holder_id = holder_of(current_user)
+    form = RegisterFilterForm(request.args)
+    form.year.choices = options([("", _("All"))] + [(y, str(y)) for y in register_years(holder_id)])
+    filters = RegisterFilter(year=form.year.data, q=form.q.data or "") if form.validate() else RegisterFilter()
+    page = paginate(register_query(holder_id, filters), per_page=PER_PAGE, total=count_entries(holder_id, filters))
+    args = {k: v for k, v in {"year": filters.year, "q": filters.q}.items() if v}
+    holder = db.session.get(Unit, holder_id)
+    return render("incoming/index.html", "incoming/_rows.html", page=page, form=form, args=args, holder=holder)
+
+
+@bp.route("/incoming/new", methods=["GET", "POST"])
+@roles_required(Role.secretary, Role.clerk)
+def register():
+    """Register a document from outside. A refusal answers 422 with everything typed kept (the files are chosen
+    again: a browser never refills a file field)."""
+    form = RegisterForm()
+    if request.method == "GET":
+        form.received_on.data = today_in_china()
+    elif form.validate_on_submit():
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        uploads = [Upload(f.filename, f.read(limit + 1)) for f in form.files.data or [] if f and f.filename]
+        try:
+            entry = register_outside(
+                current_user,
+                OutsideDocument(
+                    sender=form.sender.data,
+                    sender_number=form.sender_number.data or "",
+                    title=form.title.data,
+                    received_on=form.received_on.data,
+                    urgency=form.urgency.data or "",
+                    files=uploads,
+                ),
+                max_bytes=limit,
+            )
+        except IncomingError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            flash(_("Registered as %(number)s.", number=entry.number), "success")
+            return see_other("incoming.show", entry_id=entry.id)
+    status = 422 if form.errors or form.form_errors else 200
+    return render("incoming/register.html", form=form), status
+
+
+@bp.get("/incoming/<int:entry_id>")
+@login_required
+def show(entry_id: int):
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    return render("incoming/show.html", entry=entry)
+
+
+@bp.get("/incoming/<int:entry_id>/files/<int:file_id>")
+@login_required
+def file(entry_id: int, file_id: int):
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    found = next((f for f in entry.files if f.id == file_id), None) or abort(404)
+    stored = db.session.get(StoredFile, found.file_sha256)
+    kind = FileKind(stored.content_type, extension_of(found.filename))
+    return send_download(read_bytes(stored.sha256), found.filename.rsplit(".", 1)[0], kind)
