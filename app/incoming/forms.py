@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import options
@@ -37,3 +37,12 @@ class RegisterFilterForm(FlaskForm):
 
     year = SelectField(_l("Year"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     q = StringField(_l("Search"), filters=[strip_spaces], validators=[Optional(), Length(max=100)])
+
+
+class StepForm(FlaskForm):
+    """A step of handling: its text, the section it names, a deadline, the 承办 a report answers."""
+
+    text = TextAreaField(_l("Text"), filters=[strip_spaces], validators=[Optional(), Length(max=4000), DocumentSafe()])
+    unit_id = SelectField(_l("Section or unit"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
+    due_on = DateField(_l("Deadline"), validators=[Optional()])
+    answers_id = IntegerField(validators=[Optional()])

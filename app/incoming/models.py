@@ -67,6 +67,9 @@ class IncomingDocument(db.Model):
     files: Mapped[list[IncomingFile]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="IncomingFile.position"
     )
+    steps: Mapped[list[IncomingStep]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="IncomingStep.id"
+    )
 
     def __repr__(self) -> str:
         return f"<IncomingDocument {self.holder_id} {self.number}>"
@@ -74,6 +77,20 @@ class IncomingDocument(db.Model):
     @property
     def number(self) -> str:
         return format_incoming_number(self.year, self.serial)
+
+    @property
+    def state(self) -> str:
+        """Where its handling stands: registered, proposed (拟办), instructed (批办), in_hand (承办), closed (办结)."""
+        actions = {step.action for step in self.steps}
+        for action, state in (
+            ("closed", "closed"),
+            ("assigned", "in_hand"),
+            ("instructed", "instructed"),
+            ("proposed", "proposed"),
+        ):
+            if action in actions:
+                return state
+        return "registered"
 
 
 class IncomingFile(db.Model):
@@ -91,3 +108,34 @@ class IncomingFile(db.Model):
 
     def __repr__(self) -> str:
         return f"<IncomingFile {self.document_id}/{self.position} {self.filename}>"
+
+
+# The steps of handling a received document (收文办理), in the order they usually come.
+STEP_ACTIONS = ("proposed", "instructed", "assigned", "reported", "closed")
+
+
+class IncomingStep(db.Model):
+    """One step of handling an entry: 拟办 (the office proposes how, to which section, by when), 批办 (a leader
+    instructs), 承办 (the office gives it to a section or person, by a deadline), a 承办's report of what was done,
+    办结 (the office closes it with a summary). Who, when and what, never changed afterwards."""
+
+    __tablename__ = "incoming_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("incoming_documents.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(16))  # one of STEP_ACTIONS
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # 拟办's suggested section, 承办's section: a unit of the register's organ.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="RESTRICT"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # A report answers one 承办 step.
+    answers_id: Mapped[int | None] = mapped_column(ForeignKey("incoming_steps.id", ondelete="CASCADE"))
+
+    document: Mapped[IncomingDocument] = relationship(back_populates="steps")
+    actor: Mapped[User] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<IncomingStep {self.document_id} {self.action}>"

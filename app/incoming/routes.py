@@ -4,21 +4,28 @@ from flask_login import current_user
 
 from app.core.access import Role, login_required, roles_required
 from app.core.files import FileKind, StoredFile, extension_of, read_bytes
-from app.core.forms import options
+from app.core.forms import error_text, options
 from app.core.time import today_in_china
 from app.core.web import paginate, render, see_other, send_download
 from app.extensions import db
-from app.incoming.forms import RegisterFilterForm, RegisterForm
+from app.incoming.forms import RegisterFilterForm, RegisterForm, StepForm
 from app.incoming.services import (
+    STATE_TITLES,
+    STEP_TITLES,
     IncomingError,
     OutsideDocument,
     RegisterFilter,
+    StepData,
     Upload,
+    available_steps,
     count_entries,
+    handling_units,
     holder_of,
+    open_assignments,
     register_outside,
     register_query,
     register_years,
+    take_step,
     visible_entry,
 )
 from app.units.models import Unit
@@ -76,11 +83,53 @@ def register():
     return render("incoming/register.html", form=form), status
 
 
+def _step_form(entry, formdata=None) -> StepForm:
+    form = StepForm(formdata=formdata) if formdata is not None else StepForm(formdata=None)
+    form.unit_id.choices = options([("", "—")] + [(u.id, u.name) for u in handling_units(entry)])
+    return form
+
+
 @bp.get("/incoming/<int:entry_id>")
 @login_required
 def show(entry_id: int):
     entry = visible_entry(current_user, entry_id) or abort(404)
-    return render("incoming/show.html", entry=entry)
+    return _entry_page(entry)
+
+
+def _entry_page(entry, form=None, failed_action=None, error=None):
+    return render(
+        "incoming/show.html",
+        entry=entry,
+        steps=available_steps(current_user, entry),
+        assignments=open_assignments(current_user, entry),
+        step_titles=STEP_TITLES,
+        state_titles=STATE_TITLES,
+        step_form=form or _step_form(entry),
+        failed_action=failed_action,
+        step_error=error,
+    )
+
+
+@bp.post("/incoming/<int:entry_id>/steps/<action>")
+@login_required
+def step(entry_id: int, action: str):
+    """One step of handling. Refused, the page comes back (422) with the step's form as it was sent."""
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    if action not in STEP_TITLES:
+        abort(404)
+    form = _step_form(entry, request.form)
+    if not form.validate():
+        return _entry_page(entry, form, action, error_text(form)), 422
+    data = StepData(
+        text=form.text.data or "", unit_id=form.unit_id.data, due_on=form.due_on.data, answers_id=form.answers_id.data
+    )
+    try:
+        take_step(current_user, entry, action, data)
+    except IncomingError as exc:
+        db.session.rollback()
+        return _entry_page(entry, form, action, str(exc)), 422
+    flash(_("%(step)s recorded.", step=STEP_TITLES[action]), "success")
+    return see_other("incoming.show", entry_id=entry.id)
 
 
 @bp.get("/incoming/<int:entry_id>/files/<int:file_id>")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
@@ -23,8 +24,10 @@ from app.core.audit import record
 from app.core.files import JPEG, OFD, PDF, PNG, FileRejected, store_upload
 from app.core.time import CHINA, utcnow
 from app.extensions import db
-from app.incoming.models import IncomingCounter, IncomingDocument, IncomingFile
+from app.incoming.models import IncomingCounter, IncomingDocument, IncomingFile, IncomingStep
 from app.notices.models import Notice
+from app.units.models import Unit, UnitKind
+from app.units.organs import organ_ids_of_units
 
 # What comes from outside: the PDF or OFD file, or a scan of the paper.
 INCOMING_FILE_KINDS = (PDF, OFD, JPEG, PNG)
@@ -200,3 +203,111 @@ def visible_entry(user, entry_id: int) -> IncomingDocument | None:
     """An entry of the person's own register, else None (another organ's or unit's register is not theirs)."""
     entry = db.session.get(IncomingDocument, entry_id)
     return entry if entry is not None and entry.holder_id == holder_of(user) else None
+
+
+# Handling (办理): 拟办 → 批办 → 承办 (and its reports) → 办结
+
+
+@dataclass
+class StepData:
+    """What a step says: its text (a proposal, an instruction, a report, a summary), the section it names (拟办's
+    suggestion, 承办's section), a deadline, and for a report the 承办 it answers."""
+
+    text: str = ""
+    unit_id: int | None = None
+    due_on: date | None = None
+    answers_id: int | None = None
+
+
+OFFICE_ROLES = (Role.secretary, Role.clerk)
+# Who takes each step: the office proposes, gives it out and closes it; a leader (签发's holder, 局长) instructs; a
+# person of the section it was given to reports.
+STEP_ROLES = {
+    "proposed": OFFICE_ROLES,
+    "instructed": (Role.signer,),
+    "assigned": OFFICE_ROLES,
+    "closed": OFFICE_ROLES,
+}
+STATE_TITLES = {
+    "registered": _l("Registered"),
+    "proposed": _l("Proposed (拟办)"),
+    "instructed": _l("Instructed (批办)"),
+    "in_hand": _l("Being handled (承办)"),
+    "closed": _l("Closed (办结)"),
+}
+STEP_TITLES = {
+    "proposed": _l("Proposal (拟办)"),
+    "instructed": _l("Instruction (批办)"),
+    "assigned": _l("Given to (承办)"),
+    "reported": _l("Report (承办情况)"),
+    "closed": _l("Closed (办结)"),
+}
+
+
+def handling_units(entry: IncomingDocument) -> list[Unit]:
+    """Who within the register's organ or unit may be given the work (承办): the holder itself and its own sections
+    (局机关各科室); the schools it governs receive notices instead, not 承办 of its 收文."""
+    units = db.session.scalars(select(Unit).where(Unit.is_active.is_(True)).order_by(Unit.sort_order, Unit.id)).all()
+    organ_of_unit = organ_ids_of_units()
+    return [
+        u
+        for u in units
+        if u.id == entry.holder_id or (u.kind == UnitKind.section and organ_of_unit.get(u.id) == entry.holder_id)
+    ]
+
+
+def open_assignments(user, entry: IncomingDocument) -> list[IncomingStep]:
+    """The 承办 steps of the entry given to the person's unit and not reported on yet: what they may report."""
+    reported = {s.answers_id for s in entry.steps if s.action == "reported"}
+    return [s for s in entry.steps if s.action == "assigned" and s.unit_id == user.unit_id and s.id not in reported]
+
+
+def available_steps(user, entry: IncomingDocument) -> list[str]:
+    """The steps this person may take on the entry now (for its page's forms)."""
+    if entry.state == "closed" or entry.holder_id != holder_of(user):
+        return []
+    # Closing straight away is allowed: a document for information only (阅知) needs no 承办.
+    steps = [action for action, roles in STEP_ROLES.items() if user.has_role(*roles)]
+    if open_assignments(user, entry):
+        steps.append("reported")
+    return steps
+
+
+def take_step(actor, entry: IncomingDocument, action: str, data: StepData) -> IncomingStep:
+    """One step of handling, recorded with who, when and what; commits. Refused, changing nothing, for someone who
+    may not take it now, a step without what it needs (a proposal's text, an instruction, the section a 承办 goes
+    to, a report's text, a closing summary), or a section outside the register's organ."""
+    if action not in STEP_TITLES:
+        raise IncomingError(_("Unknown step."))
+    if action not in available_steps(actor, entry):
+        if entry.state == "closed":
+            raise IncomingError(_("This document is closed (办结): nothing more is done with it."))
+        raise IncomingError(_("This step is not yours to take."))
+    text = (data.text or "").strip()
+    unit_id = data.unit_id or None
+    if action in ("proposed", "instructed", "reported", "closed") and not text:
+        raise IncomingError(_("Write what you propose, instruct, did or concluded: the step needs its text."))
+    if action == "assigned" and unit_id is None:
+        raise IncomingError(_("Choose the section or unit it is given to."))
+    if unit_id is not None and unit_id not in {u.id for u in handling_units(entry)}:
+        raise IncomingError(_("Choose one of your own organ's sections or units."))
+    answers_id = None
+    if action == "reported":
+        open_ids = [s.id for s in open_assignments(actor, entry)]
+        answers_id = data.answers_id if data.answers_id in open_ids else (open_ids[0] if len(open_ids) == 1 else None)
+        if answers_id is None:
+            raise IncomingError(_("Say which 承办 this report answers."))
+        unit_id = actor.unit_id
+    step = IncomingStep(
+        action=action,
+        actor_id=actor.id,
+        text=text,
+        unit_id=unit_id,
+        due_on=data.due_on if action in ("proposed", "assigned") else None,
+        answers_id=answers_id,
+    )
+    entry.steps.append(step)
+    db.session.flush()
+    record(actor, f"incoming.{action}", entry, number=entry.number)
+    db.session.commit()
+    return step
