@@ -3,10 +3,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import Role, login_required, roles_required
-from app.core.files import FileKind, StoredFile, extension_of, read_bytes
+from app.core.files import DOCX, PDF, FileKind, StoredFile, extension_of, read_bytes
 from app.core.forms import error_text, options
+from app.core.limits import Busy
 from app.core.time import today_in_china
 from app.core.web import paginate, render, see_other, send_download
+from app.documents.pdf import PdfConversionFailed, PdfUnavailable
 from app.extensions import db
 from app.incoming.forms import RegisterFilterForm, RegisterForm, StepForm
 from app.incoming.services import (
@@ -28,6 +30,8 @@ from app.incoming.services import (
     take_step,
     visible_entry,
 )
+from app.incoming.slip import slip_docx
+from app.notices.documents import convert
 from app.units.models import Unit
 
 bp = Blueprint("incoming", __name__)
@@ -140,3 +144,28 @@ def file(entry_id: int, file_id: int):
     stored = db.session.get(StoredFile, found.file_sha256)
     kind = FileKind(stored.content_type, extension_of(found.filename))
     return send_download(read_bytes(stored.sha256), found.filename.rsplit(".", 1)[0], kind)
+
+
+# The 办理单 (收文处理笺)
+
+
+@bp.get("/incoming/<int:entry_id>/slip.docx")
+@login_required
+def slip_document(entry_id: int):
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    return send_download(slip_docx(entry), f"{entry.number} 收文处理笺", DOCX)
+
+
+@bp.get("/incoming/<int:entry_id>/slip.pdf")
+@login_required
+def slip_pdf(entry_id: int):
+    """The slip as PDF, made now (it changes with every step): a busy machine answers 503 with the .docx instead."""
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    docx = slip_docx(entry)
+    try:
+        data = convert(docx, person=current_user.id)
+    except Busy:
+        return render("incoming/busy.html", entry=entry), 503
+    except (PdfUnavailable, PdfConversionFailed):
+        return render("incoming/busy.html", entry=entry, unavailable=True), 503
+    return send_download(data, f"{entry.number} 收文处理笺", PDF)

@@ -102,3 +102,46 @@ def test_another_organs_people_cannot_handle_the_citys_documents(demo, client, l
         assert _step(client, entry_id, "proposed", text="拟办").status_code == 404
         assert client.get(f"/incoming/{entry_id}").status_code == 404
     assert _state(demo, entry_id) == ("registered", [])
+
+
+def test_the_processing_slip_shows_every_step_in_its_row(demo, client, login):
+    """The 收文处理笺 of a handled document, as .docx and PDF: its particulars and each step where the slip puts it."""
+    import io
+
+    from docx import Document
+
+    from tests.helpers.pdf import require_libreoffice
+    from tests.helpers.pdfmeasure import page_count, text_lines
+
+    entry_id = _registered(client, login)
+    section = _unit(demo, "basic_education")
+    _step(client, entry_id, "proposed", text="拟请基础教育科办理。", unit_id=section, due_on="2026-12-10")
+    login("signer")
+    _step(client, entry_id, "instructed", text="请基础教育科抓紧落实。")
+    login("secretary")
+    _step(client, entry_id, "assigned", unit_id=section, due_on="2026-12-15")
+    login("staff")
+    _step(client, entry_id, "reported", text="已部署招生入学工作。")
+    login("secretary")
+    _step(client, entry_id, "closed", text="已办结。")
+
+    docx = client.get(f"/incoming/{entry_id}/slip.docx")
+    assert docx.status_code == 200 and docx.data[:2] == b"PK"
+    document = Document(io.BytesIO(docx.data))
+    assert document.paragraphs[0].text == "乌海市教育局收文处理笺"
+    rows = {}
+    for row in document.tables[0].rows:
+        label = row.cells[0].text.strip()
+        rows.setdefault(label, []).append(" ".join(c.text for c in row.cells[1:]))
+    assert "收〔2026〕1号" in rows["来文单位"][0] and "内蒙古自治区教育厅" in rows["来文单位"][0]
+    assert "拟请基础教育科办理。" in " ".join(rows["拟办意见"]) and "李秘书" in " ".join(rows["拟办意见"])
+    assert "请基础教育科抓紧落实。" in " ".join(rows["领导批示"]) and "董跃飞" in " ".join(rows["领导批示"])
+    assert "已部署招生入学工作。" in " ".join(rows["承办情况"]) and "2026年12月15日" in " ".join(rows["承办情况"])
+    assert "已办结。" in " ".join(rows["办结情况"])
+
+    require_libreoffice()
+    pdf = client.get(f"/incoming/{entry_id}/slip.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert page_count(pdf.data) == 1
+    text = "".join(line.text for line in text_lines(pdf.data, 0)).replace(" ", "")
+    assert "收〔2026〕1号" in text and "已部署招生入学工作。" in text
