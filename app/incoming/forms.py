@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import options
+from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
 
 
@@ -46,3 +46,16 @@ class StepForm(FlaskForm):
     unit_id = SelectField(_l("Section or unit"), coerce=lambda v: int(v) if v else None, validators=[Optional()])
     due_on = DateField(_l("Deadline"), validators=[Optional()])
     answers_id = IntegerField(validators=[Optional()])
+
+
+class CirculationForm(FlaskForm):
+    """传阅: the readers, and whether they read it one after the other."""
+
+    reader_ids = MultiCheckboxField(_l("Readers"), coerce=int)
+    in_order = BooleanField(_l("One after the other, in this order (else all at once)"))
+
+
+class ReadForm(FlaskForm):
+    comment = TextAreaField(
+        _l("Comment (阅批), if any"), filters=[strip_spaces], validators=[Optional(), Length(max=2000), DocumentSafe()]
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -69,6 +69,9 @@ class IncomingDocument(db.Model):
     )
     steps: Mapped[list[IncomingStep]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="IncomingStep.id"
+    )
+    readings: Mapped[list[IncomingReading]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="IncomingReading.position"
     )
 
     def __repr__(self) -> str:
@@ -139,3 +142,27 @@ class IncomingStep(db.Model):
 
     def __repr__(self) -> str:
         return f"<IncomingStep {self.document_id} {self.action}>"
+
+
+class IncomingReading(db.Model):
+    """A reader of a document in circulation (传阅): a leader or a section head, in the order the office sent it
+    (`position`; in parallel every reader's turn is now), when they read it and what they wrote (阅批)."""
+
+    __tablename__ = "incoming_readings"
+    __table_args__ = (UniqueConstraint("document_id", "reader_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("incoming_documents.id", ondelete="CASCADE"), index=True)
+    reader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    in_order: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    document: Mapped[IncomingDocument] = relationship(back_populates="readings")
+    reader: Mapped[User] = relationship(foreign_keys=[reader_id])
+
+    def __repr__(self) -> str:
+        return f"<IncomingReading {self.document_id} {self.reader_id} read={self.read_at is not None}>"

@@ -10,7 +10,7 @@ from app.core.time import today_in_china
 from app.core.web import paginate, render, see_other, send_download
 from app.documents.pdf import PdfConversionFailed, PdfUnavailable
 from app.extensions import db
-from app.incoming.forms import RegisterFilterForm, RegisterForm, StepForm
+from app.incoming.forms import CirculationForm, ReadForm, RegisterFilterForm, RegisterForm, StepForm
 from app.incoming.services import (
     STATE_TITLES,
     STEP_TITLES,
@@ -20,10 +20,14 @@ from app.incoming.services import (
     StepData,
     Upload,
     available_steps,
+    circulate,
+    circulation_readers,
     count_entries,
     handling_units,
     holder_of,
+    mark_read,
     open_assignments,
+    reading_due,
     register_outside,
     register_query,
     register_years,
@@ -100,10 +104,21 @@ def show(entry_id: int):
     return _entry_page(entry)
 
 
-def _entry_page(entry, form=None, failed_action=None, error=None):
+def _circulation_form(entry) -> CirculationForm:
+    form = CirculationForm(formdata=None)
+    form.reader_ids.choices = options([(p.id, p.display_name) for p in circulation_readers(entry)])
+    return form
+
+
+def _entry_page(entry, form=None, failed_action=None, error=None, **circulation):
     return render(
         "incoming/show.html",
         entry=entry,
+        may_circulate=entry.state != "closed" and current_user.has_role(Role.secretary, Role.clerk),
+        circulation_form=circulation.pop("circulation_form", None) or _circulation_form(entry),
+        circulation_error=circulation.pop("circulation_error", None),
+        reading=reading_due(current_user, entry),
+        reading_error=circulation.pop("reading_error", None),
         steps=available_steps(current_user, entry),
         assignments=open_assignments(current_user, entry),
         step_titles=STEP_TITLES,
@@ -144,6 +159,44 @@ def file(entry_id: int, file_id: int):
     stored = db.session.get(StoredFile, found.file_sha256)
     kind = FileKind(stored.content_type, extension_of(found.filename))
     return send_download(read_bytes(stored.sha256), found.filename.rsplit(".", 1)[0], kind)
+
+
+# 传阅
+
+
+@bp.post("/incoming/<int:entry_id>/circulate")
+@roles_required(Role.secretary, Role.clerk)
+def send_round(entry_id: int):
+    """Send the document round to the readers ticked, in parallel or (in_order) one after the other."""
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    form = CirculationForm()
+    form.reader_ids.choices = options([(p.id, p.display_name) for p in circulation_readers(entry)])
+    if not form.validate():
+        return _entry_page(entry, circulation_error=error_text(form), circulation_form=form), 422
+    try:
+        made = circulate(current_user, entry, form.reader_ids.data or [], in_order=bool(form.in_order.data))
+    except IncomingError as exc:
+        db.session.rollback()
+        return _entry_page(entry, circulation_error=str(exc), circulation_form=form), 422
+    flash(_("Sent round to %(n)d readers (传阅).", n=len(made)), "success")
+    return see_other("incoming.show", entry_id=entry.id, _anchor="circulation")
+
+
+@bp.post("/incoming/<int:entry_id>/read")
+@login_required
+def read(entry_id: int):
+    """阅: the reader whose turn it is marks it read, with an optional comment (阅批)."""
+    entry = visible_entry(current_user, entry_id) or abort(404)
+    form = ReadForm()
+    if not form.validate():
+        return _entry_page(entry, reading_error=error_text(form)), 422
+    try:
+        mark_read(current_user, entry, form.comment.data or "")
+    except IncomingError as exc:
+        db.session.rollback()
+        return _entry_page(entry, reading_error=str(exc)), 422
+    flash(_("Marked read."), "success")
+    return see_other("incoming.show", entry_id=entry.id, _anchor="circulation")
 
 
 # The 办理单 (收文处理笺)

@@ -18,13 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
-from app.auth.models import name_of
+from app.auth.models import User, name_of
 from app.core.access import Role, permission
 from app.core.audit import record
 from app.core.files import JPEG, OFD, PDF, PNG, FileRejected, store_upload
 from app.core.time import CHINA, utcnow
 from app.extensions import db
-from app.incoming.models import IncomingCounter, IncomingDocument, IncomingFile, IncomingStep
+from app.incoming.models import IncomingCounter, IncomingDocument, IncomingFile, IncomingReading, IncomingStep
 from app.notices.models import Notice
 from app.units.models import Unit, UnitKind
 from app.units.organs import organ_ids_of_units
@@ -311,3 +311,85 @@ def take_step(actor, entry: IncomingDocument, action: str, data: StepData) -> In
     record(actor, f"incoming.{action}", entry, number=entry.number)
     db.session.commit()
     return step
+
+
+# 传阅: circulation to leaders and sections, in parallel or in order
+
+
+def circulation_readers(entry: IncomingDocument) -> list:
+    """Who the office may send it round to: the active people of the register's organ or unit who hold a role of it
+    (its leaders, section heads and staff), by name."""
+    organ_of_unit = organ_ids_of_units()
+    people = db.session.scalars(
+        select(User).where(User.is_active_account.is_(True)).order_by(User.display_name, User.id)
+    ).all()
+    return [
+        p
+        for p in people
+        if p.is_bureau_user and (p.unit_id == entry.holder_id or organ_of_unit.get(p.unit_id) == entry.holder_id)
+    ]
+
+
+def circulate(actor, entry: IncomingDocument, reader_ids: list[int], *, in_order: bool) -> list[IncomingReading]:
+    """Send the entry round to these readers (in the order given when in_order); commits. Readers it was sent to
+    already are not added twice. Refused for someone not of the office, a closed entry, or a reader outside it."""
+    if entry.holder_id != holder_of(actor) or not actor.has_role(*OFFICE_ROLES):
+        raise IncomingError(_("The office sends a document round: a secretary or a clerk."))
+    if entry.state == "closed":
+        raise IncomingError(_("This document is closed (办结): nothing more is done with it."))
+    allowed = {p.id for p in circulation_readers(entry)}
+    wanted = [i for i in dict.fromkeys(reader_ids) if i]
+    if not wanted:
+        raise IncomingError(_("Choose who reads it."))
+    if any(i not in allowed for i in wanted):
+        raise IncomingError(_("Choose readers of your own organ."))
+    already = {r.reader_id for r in entry.readings}
+    start = max((r.position for r in entry.readings), default=0)
+    made = []
+    for offset, reader_id in enumerate(i for i in wanted if i not in already):
+        reading = IncomingReading(
+            reader_id=reader_id, position=start + offset + 1, in_order=in_order, sent_by_id=actor.id
+        )
+        entry.readings.append(reading)
+        made.append(reading)
+    db.session.flush()
+    record(actor, "incoming.circulate", entry, number=entry.number, readers=[r.reader_id for r in made])
+    db.session.commit()
+    return made
+
+
+def reading_due(user, entry: IncomingDocument) -> IncomingReading | None:
+    """The person's reading of the entry if it is their turn now: sent in parallel, or in order and every reader
+    before them has read it."""
+    for reading in entry.readings:
+        if reading.read_at is not None:
+            continue
+        if reading.reader_id == user.id:
+            return reading
+        if reading.in_order:
+            return None  # someone before them in the order has not read it yet
+    return None
+
+
+def mark_read(user, entry: IncomingDocument, comment: str = "") -> IncomingReading:
+    """阅: the reader marks it read, with what they write (阅批); commits. Once: a second time changes nothing."""
+    reading = reading_due(user, entry)
+    if reading is None:
+        raise IncomingError(_("It is not for you to read now."))
+    reading.read_at = utcnow()
+    reading.comment = (comment or "").strip()
+    record(user, "incoming.read", entry, number=entry.number)
+    db.session.commit()
+    return reading
+
+
+def readings_due_for(user) -> list[IncomingReading]:
+    """The person's unread readings whose turn has come, oldest first: two queries however many (their readings,
+    then the readings of those documents, to know the turn)."""
+    mine = db.session.scalars(
+        select(IncomingReading)
+        .where(IncomingReading.reader_id == user.id, IncomingReading.read_at.is_(None))
+        .options(selectinload(IncomingReading.document).selectinload(IncomingDocument.readings))
+        .order_by(IncomingReading.sent_at, IncomingReading.id)
+    ).all()
+    return [r for r in mine if reading_due(user, r.document) is r]

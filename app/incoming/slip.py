@@ -46,6 +46,14 @@ def slip_of(entry: IncomingDocument) -> ProcessingSlip:
         proposals=[_proposal(s) for s in entry.steps if s.action == "proposed"],
         instructions=[_line(s) for s in entry.steps if s.action == "instructed"],
         handling=handling,
+        readings=[
+            SlipLine(
+                text=r.comment or ("已阅" if r.read_at else "未阅"),
+                who=r.reader.display_name,
+                at=r.read_at.astimezone(CHINA).date() if r.read_at else None,
+            )
+            for r in entry.readings
+        ],
         closing=_line(closing) if closing else None,
     )
 

@@ -56,9 +56,7 @@ def _add_reference(table: str, column: str, target: str, target_column: str, ond
         )
         return
     op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
-    op.create_foreign_key(
-        f"fk_{table}_{column}_{target}", table, target, [column], [target_column], ondelete=ondelete
-    )
+    op.create_foreign_key(f"fk_{table}_{column}_{target}", table, target, [column], [target_column], ondelete=ondelete)
 
 
 def _make_city_organ():
