@@ -14,9 +14,9 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from app.auth.models import User, name_of
 from app.core.access import Role, permission
@@ -393,3 +393,71 @@ def readings_due_for(user) -> list[IncomingReading]:
         .order_by(IncomingReading.sent_at, IncomingReading.id)
     ).all()
     return [r for r in mine if reading_due(user, r.document) is r]
+
+
+# What waits for whom (the 待办)
+
+
+def _has_step(action: str):
+    """Whether the document (the outer query's) has a step of this action: an alias of its own, so that it can
+    stand in a query over steps too."""
+    step = aliased(IncomingStep)
+    return exists().where(step.document_id == IncomingDocument.id, step.action == action)
+
+
+def awaiting_instruction(user) -> list[IncomingDocument]:
+    """For a leader of the register's organ: the documents proposed (拟办) and not yet instructed (批办)."""
+    return list(
+        db.session.scalars(
+            select(IncomingDocument)
+            .where(
+                IncomingDocument.holder_id == holder_of(user),
+                _has_step("proposed"),
+                ~_has_step("instructed"),
+                ~_has_step("closed"),
+            )
+            .order_by(IncomingDocument.registered_at, IncomingDocument.id)
+        )
+    )
+
+
+def awaiting_report(user) -> list[IncomingStep]:
+    """For the people of a section: the 承办 given to it and not reported on, the soonest deadline first."""
+    report = aliased(IncomingStep)
+    return list(
+        db.session.scalars(
+            select(IncomingStep)
+            .join(IncomingDocument, IncomingDocument.id == IncomingStep.document_id)
+            .where(
+                IncomingStep.action == "assigned",
+                IncomingStep.unit_id == user.unit_id,
+                IncomingDocument.holder_id == holder_of(user),
+                ~exists().where(report.answers_id == IncomingStep.id),
+                ~_has_step("closed"),
+            )
+            .options(contains_eager(IncomingStep.document))
+            .order_by(IncomingStep.due_on.is_(None), IncomingStep.due_on, IncomingStep.id)
+        )
+    )
+
+
+def awaiting_closing(user) -> list[IncomingDocument]:
+    """For the office: the documents whose every 承办 has reported, not yet closed (办结)."""
+    report = aliased(IncomingStep)
+    unreported = exists().where(
+        IncomingStep.document_id == IncomingDocument.id,
+        IncomingStep.action == "assigned",
+        ~exists().where(report.answers_id == IncomingStep.id),
+    )
+    return list(
+        db.session.scalars(
+            select(IncomingDocument)
+            .where(
+                IncomingDocument.holder_id == holder_of(user),
+                _has_step("assigned"),
+                ~unreported,
+                ~_has_step("closed"),
+            )
+            .order_by(IncomingDocument.registered_at, IncomingDocument.id)
+        )
+    )

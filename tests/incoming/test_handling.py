@@ -145,3 +145,28 @@ def test_the_processing_slip_shows_every_step_in_its_row(demo, client, login):
     assert page_count(pdf.data) == 1
     text = "".join(line.text for line in text_lines(pdf.data, 0)).replace(" ", "")
     assert "收〔2026〕1号" in text and "已部署招生入学工作。" in text
+
+
+def test_each_step_waits_in_the_todo_of_the_person_it_is_for(demo, client, login):
+    entry_id = _registered(client, login)
+    section = _unit(demo, "basic_education")
+    title = FORM["title"]
+
+    def waiting(username, key):
+        login(username)
+        page = client.get("/").get_data(as_text=True)
+        group = re.search(rf'id="todo-{key.replace(".", "-")}"(.*?)</section>', page, re.S)
+        return bool(group and title in group.group(1))
+
+    login("secretary")
+    _step(client, entry_id, "proposed", text="拟请基础教育科办理。", unit_id=section)
+    assert not waiting("reviewer", "incoming.instruct") and waiting("signer", "incoming.instruct")
+    assert _step(client, entry_id, "instructed", text="同意。").status_code == 303  # the signer, logged in last
+    assert not waiting("signer", "incoming.instruct")
+    login("secretary")
+    _step(client, entry_id, "assigned", unit_id=section, due_on="2026-12-15")
+    assert not waiting("secretary", "incoming.close") and waiting("staff", "incoming.handle")
+    assert _step(client, entry_id, "reported", text="已办。").status_code == 303
+    assert not waiting("staff", "incoming.handle") and waiting("secretary", "incoming.close")
+    _step(client, entry_id, "closed", text="办结。")
+    assert not waiting("secretary", "incoming.close")
