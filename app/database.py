@@ -21,6 +21,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from app.extensions import db
@@ -151,3 +152,10 @@ def _begin(connection):
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def insert_ignoring_conflict(table, values: dict):
+    """INSERT … ON CONFLICT DO NOTHING in the session's database's own words: a counter row made if missing, by
+    whichever of two transactions comes first (document numbers, 收文编号)."""
+    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    return module.insert(table).values(**values).on_conflict_do_nothing()

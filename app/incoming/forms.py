@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import MultiCheckboxField, options
 from app.core.validators import DocumentSafe, strip_spaces
+from app.notices.models import URGENCY_TITLES
 
 
 class RegisterForm(FlaskForm):
@@ -25,7 +26,7 @@ class RegisterForm(FlaskForm):
     received_on = DateField(_l("Received on (收文日期)"), validators=[DataRequired()])
     urgency = SelectField(
         _l("Urgency (紧急程度)"),
-        choices=options([("", _l("Not urgent")), ("特急", _l("特急 (extra urgent)")), ("加急", _l("加急 (urgent)"))]),
+        choices=options(list(URGENCY_TITLES.items())),
         validators=[Optional()],
     )
     files = MultipleFileField(_l("Files (PDF, OFD or scans)"))

@@ -15,7 +15,6 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from app.auth.models import User, name_of
@@ -23,15 +22,16 @@ from app.core.access import Role, permission
 from app.core.audit import record
 from app.core.files import JPEG, OFD, PDF, PNG, FileRejected, store_upload
 from app.core.time import CHINA, utcnow
+from app.database import insert_ignoring_conflict
 from app.extensions import db
 from app.incoming.models import IncomingCounter, IncomingDocument, IncomingFile, IncomingReading, IncomingStep
-from app.notices.models import Notice
+from app.notices.models import URGENCY_TITLES, Notice
 from app.units.models import Unit, UnitKind
 from app.units.organs import organ_ids_of_units
 
 # What comes from outside: the PDF or OFD file, or a scan of the paper.
 INCOMING_FILE_KINDS = (PDF, OFD, JPEG, PNG)
-URGENCIES = ("", "特急", "加急")
+URGENCIES = tuple(URGENCY_TITLES)  # "", 特急, 加急
 
 
 class IncomingError(ValueError):
@@ -51,16 +51,13 @@ def may_register(user, _obj=None) -> bool:
     return user.has_role(Role.secretary, Role.clerk)
 
 
-def _insert_ignoring_conflict(values: dict):
-    module = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    return module.insert(IncomingCounter).values(**values).on_conflict_do_nothing()
-
-
 def allocate_serial(holder_id: int, year: int) -> int:
     """The register's next number in that year, unique and without gaps: the counter row is locked until the
     transaction ends (FOR UPDATE on PostgreSQL; SQLite's write lock, which a POST takes at BEGIN IMMEDIATE), so two
     registrations at once get consecutive numbers and a rolled-back one gives its number back."""
-    db.session.execute(_insert_ignoring_conflict({"holder_id": holder_id, "year": year, "next_serial": 1}))
+    db.session.execute(
+        insert_ignoring_conflict(IncomingCounter, {"holder_id": holder_id, "year": year, "next_serial": 1})
+    )
     counter = db.session.execute(
         select(IncomingCounter)
         .where(IncomingCounter.holder_id == holder_id, IncomingCounter.year == year)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.core.dates import cn_date
 from app.core.time import CHINA
 from app.documents.processing_slip import ProcessingSlip, SlipLine, render_processing_slip
 from app.extensions import db
@@ -28,7 +29,7 @@ def slip_of(entry: IncomingDocument) -> ProcessingSlip:
         if step.action != "assigned":
             continue
         report = reports.get(step.id)
-        deadline = f"{step.due_on.year}年{step.due_on.month}月{step.due_on.day}日" if step.due_on else ""
+        deadline = cn_date(step.due_on) if step.due_on else ""
         unit = step.unit.name if step.unit else ""
         if report is not None:
             handling.append(_line(report, who=f"{unit} {report.actor.display_name}".strip(), extra=deadline))
@@ -63,7 +64,7 @@ def _proposal(step) -> SlipLine:
         part
         for part in (
             f"建议{step.unit.name}承办" if step.unit else "",
-            f"{step.due_on.year}年{step.due_on.month}月{step.due_on.day}日前办结" if step.due_on else "",
+            f"{cn_date(step.due_on)}前办结" if step.due_on else "",
         )
         if part
     )

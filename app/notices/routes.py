@@ -58,6 +58,7 @@ from app.notices.services import (
     list_series,
     may_edit,
     may_request_countersign,
+    own_notice,
     remove_attachment,
     request_countersign,
     save_translation,
@@ -132,12 +133,7 @@ def create():
 
 
 def _own_notice(notice_id: int) -> Notice:
-    """A notice of the person's own organ, else 404: another organ's notice, even one sent to them, is read on its
-    page, never drafted, stepped, corrected or translated from here."""
-    notice = visible_notice(current_user, notice_id)
-    if notice is None or not in_organ(current_user, notice):
-        abort(404)
-    return notice
+    return own_notice(current_user, notice_id) or abort(404)
 
 
 def _editable(notice_id: int) -> Notice:

@@ -13,7 +13,6 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +23,7 @@ from app.core.audit import record
 from app.core.files import DOCX, JPEG, OFD, PDF, PNG, PPTX, XLSX, ZIP, FileRejected, kind_of, store_upload
 from app.core.settings import get_setting
 from app.core.time import CHINA, utcnow
+from app.database import insert_ignoring_conflict
 from app.documents.attachment_pages import AttachmentUnprintable, check_printable
 from app.documents.gongwen import PrintedAttachment
 from app.documents.lint import Finding, blocking, lint
@@ -174,12 +174,6 @@ def format_number(series: DocumentSeries, year: int, serial: int) -> str:
     return format_document_number(series.organ_code, year, serial)
 
 
-def _insert_ignoring_conflict(table, values: dict):
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).values(**values).on_conflict_do_nothing()
-
-
 def allocate_number(series: DocumentSeries, year: int) -> int:
     """The next serial of the series in that year, unique and without gaps.
 
@@ -189,7 +183,7 @@ def allocate_number(series: DocumentSeries, year: int) -> int:
     serial back.
     """
     db.session.execute(
-        _insert_ignoring_conflict(SerialCounter, {"series_id": series.id, "year": year, "next_serial": 1})
+        insert_ignoring_conflict(SerialCounter, {"series_id": series.id, "year": year, "next_serial": 1})
     )
     counter = db.session.execute(
         select(SerialCounter)
@@ -920,6 +914,13 @@ def visible_notice(user, notice_id: int) -> Notice | None:
     if any(c.assignee_id == user.id for c in notice.countersigns):  # asked to countersign it: reads the draft
         return notice
     return None
+
+
+def own_notice(user, notice_id: int) -> Notice | None:
+    """A notice of the person's own organ, or None: another organ's notice, even one sent to them, is read on its page
+    (visible_notice), never drafted, stepped, corrected, translated or watched (receipts) by them."""
+    notice = db.session.get(Notice, notice_id)
+    return notice if notice is not None and in_organ(user, notice) else None
 
 
 def corrections_of(user, notice: Notice) -> list[Notice]:

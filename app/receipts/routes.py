@@ -12,7 +12,7 @@ from app.core.web import render, rows_page, see_other, send_download, wants_part
 from app.database import writes_briefly
 from app.extensions import db
 from app.notices.models import Notice
-from app.notices.services import in_organ
+from app.notices.services import own_notice
 from app.receipts.cascade import district_units
 from app.receipts.forms import ReceiptForm, ReminderForm, SupplementForm, receipt_form
 from app.receipts.reading import read_by_a_person
@@ -151,10 +151,7 @@ def reply_file_download(distribution_id: int, key: str):
 
 def _organ_notice(notice_id: int) -> Notice:
     """A notice of the person's own organ, else 404: another organ's receipts are its own business."""
-    notice = db.session.get(Notice, notice_id)
-    if notice is None or not in_organ(current_user, notice):
-        abort(404)
-    return notice
+    return own_notice(current_user, notice_id) or abort(404)
 
 
 def _overview_page(notice: Notice, *, status: int = 200, **context):

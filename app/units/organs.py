@@ -88,15 +88,6 @@ def top_organ() -> Organ | None:
     return organs[0] if organs else None
 
 
-def governing_organ_id(unit: Unit) -> int | None:
-    """The organ that sends to this unit and reminds it: for an organ, the organ above it; for any other unit, the
-    organ it works in (a district's school: the district bureau)."""
-    organ = db.session.get(Organ, unit.id)
-    if organ is not None:
-        return organ.superior_id
-    return organ_id_of(unit.id)
-
-
 def organ_ids_of_units() -> dict[int, int | None]:
     """Every unit's organ (as organ_id_of), in two queries: for lists over many units (the addressee picker)."""
     parents = dict(db.session.execute(select(Unit.id, Unit.parent_id)).all())

@@ -1,5 +1,5 @@
 """District bureaus as organs of their own, for tests: the same organs, series, groups and accounts as the demo's
-(app/demo), got or made, so that a test works on any dataset that has the district bureaus' units.
+(app/demo/districts.py), got or made, so that a test works on any dataset that has the district bureaus' units.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.auth.models import User, hash_password
 from app.core.access import Role
+from app.demo.districts import DISTRICTS as DEMO_DISTRICTS
 from app.extensions import db
 from app.notices.models import DocumentSeries
 from app.units.models import Organ, Unit, UnitGroup
@@ -17,12 +18,8 @@ from app.units.organs import forget_organs, top_organ
 
 from .accounts import DEMO_PASSWORD
 
-# unit code: (series code, red mark, the group of its schools)
-DISTRICTS = {
-    "haibowan": ("海教发", "海勃湾区教育局文件", "海勃湾区各学校"),
-    "wuda": ("乌达教发", "乌达区教育局文件", "乌达区各学校"),
-    "hainan": ("海南教发", "海南区教育局文件", "海南区各学校"),
-}
+# unit code: (series code, red mark, the group of its schools), as the demo has them.
+DISTRICTS = {d.code: (d.series, d.mark, d.group) for d in DEMO_DISTRICTS}
 # The roles each district bureau's staff hold, one account each: secretary_hainan, reviewer_hainan, …
 DISTRICT_ROLES = (Role.secretary, Role.reviewer, Role.signer, Role.staff, Role.admin)
 

@@ -65,3 +65,18 @@ def conversions_shared():
         yield
     finally:
         pdf.docx_to_pdf = convert
+
+
+def blank_pdf() -> bytes:
+    """A PDF of one blank A4 page: any file a test stores as a PDF (a document from outside, an original's issued
+    PDF that a forwarding notice prints as its 附件)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument.new()
+    document.new_page(595.28, 841.89)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()

@@ -6,7 +6,6 @@ import re
 import threading
 from datetime import date
 
-import pypdfium2 as pdfium
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -16,17 +15,8 @@ from app.incoming.models import IncomingDocument
 from app.incoming.services import OutsideDocument, Upload, register_outside
 from app.receipts.models import Distribution
 from app.units.models import Unit
+from tests.helpers.pdf import blank_pdf
 from tests.helpers.queries import counting_queries
-
-
-def _pdf() -> bytes:
-    document = pdfium.PdfDocument.new()
-    document.new_page(595, 842)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    return buffer.getvalue()
-
 
 FORM = {
     "sender": "内蒙古自治区教育厅",
@@ -43,7 +33,7 @@ def _entry_id(response) -> int:
 
 def test_the_office_registers_a_document_from_outside_with_its_file(demo, client, login):
     login("secretary")
-    pdf = _pdf()
+    pdf = blank_pdf()
     response = client.post("/incoming/new", data=FORM | {"files": [(io.BytesIO(pdf), "招生入学.pdf")]})
     assert response.status_code == 303, response.get_data(as_text=True)[:1500]
     entry_id = _entry_id(response)
@@ -161,7 +151,7 @@ def test_the_register_page_costs_the_same_queries_however_long_it_is(demo, clien
                         sender="内蒙古自治区教育厅",
                         title=f"来文{index}",
                         received_on=date(2026, 3, 1),
-                        files=[Upload("a.pdf", _pdf())],
+                        files=[Upload("a.pdf", blank_pdf())],
                     ),
                     max_bytes=1 << 20,
                 )

@@ -5,11 +5,9 @@ The city's notice here is a fresh one (not the seed's 75号, which the demo may 
 three district bureaus; the district bureaus forward it through their own 拟稿, 核稿, 签发 and 印发.
 """
 
-import io
 import re
 from datetime import timedelta
 
-import pypdfium2 as pdfium
 import pytest
 from flask_babel import gettext
 from sqlalchemy import func, select, update
@@ -28,20 +26,12 @@ from app.units.addressees import Addressees
 from app.units.models import Unit, UnitGroup
 from app.units.organs import top_organ
 from tests.helpers.organs import district_organ
+from tests.helpers.pdf import blank_pdf
 
 # What the pages show does not depend on the database: SQLite only (the query count runs on both).
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 TITLE = "关于做好2026年秋季学期开学工作的通知"
-
-
-def _pdf() -> bytes:
-    """A one-page A4 PDF: the original's issued PDF, which a forwarding notice prints as its 附件."""
-    document = pdfium.PdfDocument.new()
-    document.new_page(595.28, 841.89)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def _user(username: str) -> User:
@@ -76,7 +66,7 @@ def _city_notice(app, codes=("haibowan", "wuda", "hainan")) -> int:
             author_id=_user("secretary").id,
             status=NoticeStatus.issued.value,
             issued_at=now,
-            pdf_sha256=store_bytes(_pdf(), PDF).sha256,
+            pdf_sha256=store_bytes(blank_pdf(), PDF).sha256,
         )
         db.session.add(notice)
         db.session.flush()

@@ -7,6 +7,7 @@ import pytest
 
 from app.core.access import ANY_USER, PUBLIC, Role, audience_of
 from tests.helpers.databases import BACKENDS
+from tests.helpers.pdf import blank_pdf
 from tests.helpers.routes import ACCOUNTS, ROLES, every_route
 
 # Who may open what and what a page survives, not the PDFs (tests/documents): each document converted once.
@@ -284,7 +285,7 @@ def _foreign_objects(app) -> list[dict]:
                     sender="内蒙古自治区教育厅",
                     title="测试来文",
                     received_on=date(2026, 1, 5),
-                    files=[Upload("a.pdf", _one_page_pdf())],
+                    files=[Upload("a.pdf", blank_pdf())],
                 ),
                 max_bytes=1 << 20,
             )
@@ -317,19 +318,6 @@ def _foreign_objects(app) -> list[dict]:
         values.append(values[0] | {"notice_id": received, "distribution_id": other_unit, "received": True})
         values[0]["distribution_id"] = values[1]["distribution_id"] = other_unit
     return values
-
-
-def _one_page_pdf() -> bytes:
-    import io
-
-    import pypdfium2 as pdfium
-
-    document = pdfium.PdfDocument.new()
-    document.new_page(595, 842)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    document.close()
-    return buffer.getvalue()
 
 
 def _url(app, rule, objects: dict) -> str:
